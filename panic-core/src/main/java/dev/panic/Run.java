@@ -1,0 +1,218 @@
+package dev.panic;
+
+import dev.panic.exception.ValidationException;
+import dev.panic.internal.RunEngine;
+import dev.panic.store.RunStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A network running from an initial input: predictions made one after another, each model's
+ * output becoming the next one's input, until a stop rule fires or someone stops it.
+ *
+ * <pre>{@code
+ * Run run = Run.builder(network, Payload.text("a red circle on a blue background"))
+ *         .stopWhen(StopRule.maxSteps(40))
+ *         .stopWhen(StopRule.exactRepeat())
+ *         .store(RunStore.directory(Path.of("panic-runs")))
+ *         .listener(event -> System.out.println(event))
+ *         .start();
+ * run.await();
+ * System.out.println(run.status() + ": " + run.stopReason().orElseThrow().message());
+ * }</pre>
+ *
+ * <p>A run holds no thread while it waits for a model or for its pacing timer, so hundreds can
+ * run at once. Runs are independent; all methods are thread-safe.
+ */
+public interface Run {
+
+    /** The run id: sortable by start time, unique, safe as a folder name. */
+    String id();
+
+    /** The network it runs. */
+    Network network();
+
+    /** What the first model was given. */
+    Payload initialInput();
+
+    /** Where it is in its life. */
+    RunStatus status();
+
+    /** Why it ended; empty while it runs. */
+    Optional<StopReason> stopReason();
+
+    /** When it started. */
+    Instant startedAt();
+
+    /** When it ended; empty while it runs. */
+    Optional<Instant> finishedAt();
+
+    /** The predictions so far, in order (a snapshot). */
+    List<Prediction> predictions();
+
+    /** What observe-only rules found so far, in order (a snapshot). */
+    List<StopReason> observations();
+
+    /** A snapshot of the description and state, as a store saves it. */
+    RunInfo info();
+
+    /** Ends the run after the prediction in flight completes (which is kept); status {@link RunStatus#STOPPED}. */
+    void stop();
+
+    /** Ends the run now, cancelling the prediction in flight; status {@link RunStatus#CANCELLED}. */
+    void cancel();
+
+    /** Completes with this run when it has ended, whatever its status. */
+    CompletableFuture<Run> completion();
+
+    /**
+     * Waits until the run has ended and returns it.
+     *
+     * @throws dev.panic.exception.PanicException if the waiting thread is interrupted (the run goes on)
+     */
+    Run await();
+
+    /**
+     * Waits at most {@code timeout} for the run to end.
+     *
+     * @return true if it has ended
+     */
+    boolean await(Duration timeout);
+
+    /**
+     * The run's events as a {@link Flow.Publisher}, delivered asynchronously with back-pressure.
+     * A subscriber sees the events published after it subscribed; to see every event from the
+     * start, pass a {@link Builder#listener(RunListener)} before {@link Builder#start()}.
+     */
+    Flow.Publisher<RunEvent> events();
+
+    /** A builder for a run of {@code network} from {@code initialInput}. */
+    static Builder builder(Network network, Payload initialInput) {
+        return new Builder(network, initialInput);
+    }
+
+    /** Configures and starts a {@link Run}. */
+    final class Builder {
+        private final Network network;
+        private final Payload input;
+        private final List<StopRule> stopRules = new ArrayList<>();
+        private final List<StopRule> observeRules = new ArrayList<>();
+        private final List<RunListener> listeners = new ArrayList<>();
+        private Pacing pacing = Pacing.none();
+        private RunStore store;
+        private String id;
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService executor;
+
+        private Builder(Network network, Payload input) {
+            if (network == null) {
+                throw new ValidationException("a run needs a network; got null");
+            }
+            if (input == null) {
+                throw new ValidationException("a run needs an initial input; got null");
+            }
+            if (input.modality() != network.input()) {
+                Model first = network.models().get(0);
+                throw new ValidationException("the initial input is " + input.modality() + " but model 1 '"
+                        + first.id() + "' takes " + first.input());
+            }
+            this.network = network;
+            this.input = input;
+        }
+
+        /** Ends the run when {@code rule} fires; rules compose, the first to fire wins. */
+        public Builder stopWhen(StopRule rule) {
+            stopRules.add(require(rule));
+            return this;
+        }
+
+        /** Shorthand for {@code stopWhen(StopRule.maxSteps(steps))}. */
+        public Builder maxSteps(int steps) {
+            return stopWhen(StopRule.maxSteps(steps));
+        }
+
+        /** Shorthand for {@code stopWhen(StopRule.maxDuration(limit))}. */
+        public Builder maxDuration(Duration limit) {
+            return stopWhen(StopRule.maxDuration(limit));
+        }
+
+        /**
+         * Records where {@code rule} would have ended the run, without ending it: each time it fires,
+         * a {@link RunEvent.Observed} event and an entry in {@link Run#observations()}. For comparing
+         * rules afterwards on full trajectories.
+         */
+        public Builder observe(StopRule rule) {
+            observeRules.add(require(rule));
+            return this;
+        }
+
+        /** The wait before each prediction; none by default. */
+        public Builder pacing(Pacing pacing) {
+            if (pacing == null) {
+                throw new ValidationException("pacing is null; use Pacing.none() for no wait");
+            }
+            this.pacing = pacing;
+            return this;
+        }
+
+        /** Saves the run as it goes. */
+        public Builder store(RunStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Receives every event, from {@link RunEvent.Started} on. */
+        public Builder listener(RunListener listener) {
+            if (listener == null) {
+                throw new ValidationException("listener is null");
+            }
+            listeners.add(listener);
+            return this;
+        }
+
+        /** Uses this id instead of a generated one; letters, digits, '.', '_' and '-' only. */
+        public Builder id(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._-]{1,128}") || id.startsWith(".")) {
+                throw new ValidationException("run id '" + id
+                        + "' is not valid; use 1 to 128 letters, digits, '.', '_' or '-', not starting with '.'");
+            }
+            this.id = id;
+            return this;
+        }
+
+        /** The clock for timestamps (tests use a fixed one); UTC system time by default. */
+        public Builder clock(Clock clock) {
+            this.clock = clock == null ? Clock.systemUTC() : clock;
+            return this;
+        }
+
+        /**
+         * The threads that drive the run between model calls and fire its timers; a small shared
+         * daemon pool by default. The run does not shut it down.
+         */
+        public Builder executor(ScheduledExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** Starts the run and returns at once. */
+        public Run start() {
+            return RunEngine.start(new RunEngine.Config(id, network, input, stopRules, observeRules, listeners,
+                    pacing, store, clock, executor));
+        }
+
+        private static StopRule require(StopRule rule) {
+            if (rule == null) {
+                throw new ValidationException("stop rule is null");
+            }
+            return rule;
+        }
+    }
+}

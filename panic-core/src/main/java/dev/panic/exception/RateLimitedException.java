@@ -1,0 +1,33 @@
+package dev.panic.exception;
+
+import java.time.Duration;
+
+/** The platform asked us to slow down (HTTP 429); {@link #retryAfter()} says for how long when the platform told us. */
+public class RateLimitedException extends PanicException {
+
+    /** An exception with a message. */
+    public RateLimitedException(String message) {
+        super(message, null, -1, null);
+    }
+
+    /** An exception with a message and a cause. */
+    public RateLimitedException(String message, Throwable cause) {
+        super(message, cause, -1, null);
+    }
+
+    /**
+     * An exception from a platform's answer.
+     *
+     * @param httpStatus the HTTP status, or -1 if none
+     * @param retryAfter how long the platform asked to wait, or null
+     */
+    public RateLimitedException(String message, Throwable cause, int httpStatus, Duration retryAfter) {
+        super(message, cause, httpStatus, retryAfter);
+    }
+
+    /** Always true: the same call may succeed later. */
+    @Override
+    public boolean isRetriable() {
+        return true;
+    }
+}

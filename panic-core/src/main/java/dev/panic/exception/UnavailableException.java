@@ -1,0 +1,33 @@
+package dev.panic.exception;
+
+import java.time.Duration;
+
+/** The platform could not be reached or failed on its side (connection refused or reset, HTTP 5xx, an open circuit breaker). */
+public class UnavailableException extends PanicException {
+
+    /** An exception with a message. */
+    public UnavailableException(String message) {
+        super(message, null, -1, null);
+    }
+
+    /** An exception with a message and a cause. */
+    public UnavailableException(String message, Throwable cause) {
+        super(message, cause, -1, null);
+    }
+
+    /**
+     * An exception from a platform's answer.
+     *
+     * @param httpStatus the HTTP status, or -1 if none
+     * @param retryAfter how long the platform asked to wait, or null
+     */
+    public UnavailableException(String message, Throwable cause, int httpStatus, Duration retryAfter) {
+        super(message, cause, httpStatus, retryAfter);
+    }
+
+    /** Always true: the same call may succeed later. */
+    @Override
+    public boolean isRetriable() {
+        return true;
+    }
+}
