@@ -144,9 +144,9 @@ public interface Run {
         }
 
         /**
-         * Records where {@code rule} would have ended the run, without ending it: each time it fires,
-         * a {@link RunEvent.Observed} event and an entry in {@link Run#observations()}. For comparing
-         * rules afterwards on full trajectories.
+         * Records where {@code rule} would have ended the run, without ending it: where it first fires,
+         * a {@link RunEvent.Observed} event and an entry in {@link Run#observations()}; it is not asked
+         * again. For comparing rules afterwards on full trajectories.
          */
         public Builder observe(StopRule rule) {
             observeRules.add(require(rule));

@@ -186,9 +186,11 @@ public final class RunEngine implements Run {
         }
         emit(new RunEvent.PredictionMade(id, p));
         Duration elapsed = elapsed();
-        for (StopRule.Check check : observeChecks) {
-            Optional<StopReason> seen = evaluate(check, p, elapsed);
+        // An observed rule is recorded where it first fires, i.e. where it would have stopped the run.
+        for (var it = observeChecks.iterator(); it.hasNext(); ) {
+            Optional<StopReason> seen = evaluate(it.next(), p, elapsed);
             if (seen.isPresent()) {
+                it.remove();
                 synchronized (this) {
                     observations.add(seen.get());
                 }
