@@ -3,12 +3,13 @@ package dev.panic;
 import java.time.Instant;
 
 /**
- * What a run tells a frontend as it goes, in order: {@link Started}, then a
- * {@link PredictionMade} or {@link PredictionFailed} per step (and an {@link Observed} where an
- * observe-only rule would have stopped the run), then exactly one {@link Finished}.
+ * What a run tells a frontend as it goes, in order: {@link Started}; then per step a
+ * {@link PredictionStarted} followed by a {@link PredictionMade} or {@link PredictionFailed} (and an
+ * {@link Observed} where an observe-only rule would have stopped the run); then exactly one
+ * {@link Finished}. A step cut short by cancellation or a time limit has no second event.
  */
-public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionMade, RunEvent.PredictionFailed,
-        RunEvent.Observed, RunEvent.Finished {
+public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionStarted, RunEvent.PredictionMade,
+        RunEvent.PredictionFailed, RunEvent.Observed, RunEvent.Finished {
 
     /** The run this event belongs to. */
     String runId();
@@ -22,6 +23,19 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionMa
      * @param at      when it started
      */
     record Started(String runId, Network network, Payload input, Instant at) implements RunEvent {
+    }
+
+    /**
+     * A model has been called; its answer follows in a {@link PredictionMade} or {@link PredictionFailed}.
+     *
+     * @param runId    the run
+     * @param sequence the prediction's sequence number
+     * @param modelId  the model called
+     * @param input    what it was given
+     * @param at       when it was called
+     */
+    record PredictionStarted(String runId, int sequence, ModelId modelId, Payload input, Instant at)
+            implements RunEvent {
     }
 
     /**

@@ -79,6 +79,8 @@ public final class RunEngine implements Run {
     private final CompletableFuture<Run> completion = new CompletableFuture<>();
     private final SubmissionPublisher<RunEvent> publisher;
     private RunStore.Recorder recorder;
+    // Serialises the recorder: the step thread appends while stop, cancel or the time limit may finish.
+    private final Object storeLock = new Object();
 
     private volatile RunStatus status = RunStatus.RUNNING;
     private volatile StopReason stopReason;
@@ -134,7 +136,6 @@ public final class RunEngine implements Run {
     private void step(int sequence, Payload input) {
         Model model = config.network().modelAt(sequence);
         Instant callStart;
-        CompletableFuture<ModelOutput> call;
         synchronized (this) {
             pacingTimer = null;
             if (status.isFinal()) {
@@ -146,6 +147,14 @@ public final class RunEngine implements Run {
                 return;
             }
             callStart = config.clock().instant();
+        }
+        // Listeners run outside the lock so that a slow one does not block stop() or cancel().
+        emit(new RunEvent.PredictionStarted(id, sequence, model.id(), input, callStart));
+        CompletableFuture<ModelOutput> call;
+        synchronized (this) {
+            if (status.isFinal()) {
+                return;
+            }
             try {
                 call = model.invokeAsync(input, Parameters.empty());
             } catch (RuntimeException e) {
@@ -160,17 +169,13 @@ public final class RunEngine implements Run {
                            Throwable error) {
         synchronized (this) {
             inFlight = null;
-            if (status.isFinal()) {
-                return; // cancelled or timed out while the call ran: its answer is abandoned
-            }
         }
         Instant callEnd = config.clock().instant();
         if (error != null) {
             PanicException cause = PanicException.from(error);
             Prediction failed = new Prediction(id, sequence, model.id(), input, null, callStart, callEnd,
                     null, Map.of(), Prediction.Failure.of(cause));
-            keep(failed);
-            if (!save(failed)) {
+            if (!keepAndSave(failed)) {
                 return;
             }
             emit(new RunEvent.PredictionFailed(id, failed));
@@ -180,8 +185,7 @@ public final class RunEngine implements Run {
         }
         Prediction p = new Prediction(id, sequence, model.id(), input, out.payload(), callStart, callEnd,
                 out.metadata(), Map.of(), null);
-        keep(p);
-        if (!save(p)) {
+        if (!keepAndSave(p)) {
             return;
         }
         emit(new RunEvent.PredictionMade(id, p));
@@ -241,23 +245,34 @@ public final class RunEngine implements Run {
         }
     }
 
-    private synchronized void keep(Prediction p) {
-        predictions.add(p);
-    }
-
-    /** Saves a prediction; on failure ends the run as FAILED (the prediction stays in memory). */
-    private boolean save(Prediction p) {
-        if (recorder == null) {
-            return true;
-        }
-        try {
-            recorder.append(p);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.error("could not save prediction {} of run {}", p.sequence(), id, e);
-            finish(RunStatus.FAILED, StopReason.of("store", "could not save prediction " + p.sequence()
-                    + ": " + e.getMessage(), p.sequence()));
-            return false;
+    /**
+     * Keeps and saves a prediction, unless the run ended while the call ran (then its answer is
+     * abandoned). Holding the store lock makes "still running, kept, saved" one step with respect
+     * to {@link #finish}, so the saved run never lists a prediction it does not have and the
+     * recorder is never written to after its final update.
+     *
+     * @return false if the run has ended (before, or because saving failed)
+     */
+    private boolean keepAndSave(Prediction p) {
+        synchronized (storeLock) {
+            synchronized (this) {
+                if (status.isFinal()) {
+                    return false;
+                }
+                predictions.add(p);
+            }
+            if (recorder == null) {
+                return true;
+            }
+            try {
+                recorder.append(p);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.error("could not save prediction {} of run {}", p.sequence(), id, e);
+                finish(RunStatus.FAILED, StopReason.of("store", "could not save prediction " + p.sequence()
+                        + ": " + e.getMessage(), p.sequence()));
+                return false;
+            }
         }
     }
 
@@ -288,10 +303,12 @@ public final class RunEngine implements Run {
             abandoned.cancel(true); // the platform's invoker sees this and cancels remote work
         }
         if (recorder != null) {
-            try {
-                recorder.update(info());
-            } catch (RuntimeException e) {
-                LOG.error("could not save the end of run {}", id, e);
+            synchronized (storeLock) {
+                try {
+                    recorder.update(info());
+                } catch (RuntimeException e) {
+                    LOG.error("could not save the end of run {}", id, e);
+                }
             }
         }
         emit(new RunEvent.Finished(id, newStatus, reason, finishedAt));
