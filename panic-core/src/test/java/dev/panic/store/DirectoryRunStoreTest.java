@@ -1,0 +1,545 @@
+package dev.panic.store;
+
+import static dev.panic.store.Fixtures.T0;
+import static dev.panic.store.Fixtures.completed;
+import static dev.panic.store.Fixtures.failed;
+import static dev.panic.store.Fixtures.image;
+import static dev.panic.store.Fixtures.ok;
+import static dev.panic.store.Fixtures.running;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.panic.Embedding;
+import dev.panic.Metadata;
+import dev.panic.ModelId;
+import dev.panic.Parameters;
+import dev.panic.Payload;
+import dev.panic.Prediction;
+import dev.panic.RunInfo;
+import dev.panic.RunStatus;
+import dev.panic.StopReason;
+import dev.panic.exception.NotFoundException;
+import dev.panic.exception.PanicException;
+import dev.panic.exception.ValidationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryRunStoreTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path root() {
+        return tmp.resolve("runs"); // not created: the store must create it
+    }
+
+    @Test
+    void should_read_back_everything_it_saved_when_a_run_has_every_kind_of_payload_metadata_and_failure() {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload start = Payload.text("a red circle on a blue background");
+        Payload.Image picture = image(1).withSize(64, 32);
+        Payload.Audio sound = Fixtures.audio(2).withDuration(Duration.ofMillis(2500));
+        float[] odd = {Float.NaN, -0.0f, Float.MIN_VALUE, 1.0e-40f, Float.MAX_VALUE,
+                Float.intBitsToFloat(0x7fc00123), Float.NEGATIVE_INFINITY, 0.1f, 0.0f};
+        float[] plain = {1f, -2.5f, 3.25e-7f};
+        Map<String, Embedding> embeddings = new LinkedHashMap<>();
+        embeddings.put("sim:clip", Embedding.of(odd));
+        embeddings.put("openai:text-embedding-3-small", Embedding.of(plain));
+        Metadata metadata = Metadata.builder()
+                .parameters(Parameters.of(Map.of("steps", 4, "guidance", 7.5, "style", "oil", "hd", true,
+                        "sizes", List.of(512, 768), "lora", Map.of("name", "x", "scale", 0.8))))
+                .seed(1234567890123L)
+                .modelVersion("5599ed30703defd1d160a25a63321b4dec97101d98b4674bcc56e41f62f35637")
+                .platformPredictionId("gm3qorzdhgbfurvjtvhg6dckhu")
+                .predictTime(Duration.ofNanos(1_234_567_891L))
+                .costUsd(0.0023)
+                .extra("revised_prompt", "a red circle, centred")
+                .extra("usage", Map.of("input_tokens", 12, "output_tokens", 40))
+                .build();
+        String id = "20250131T120000Z-a1b2c3";
+        Instant at = T0;
+        List<Prediction> predictions = List.of(
+                new Prediction(id, 0, Fixtures.PAINTER, start, picture, at, at.plusMillis(1500), metadata,
+                        embeddings, null),
+                ok(id, 1, picture, Payload.text("a circle")),
+                ok(id, 2, Payload.text("a circle"), sound),
+                failed(id, 3, sound));
+        RunInfo finalInfo = new RunInfo(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
+                new StopReason("error", "model failed at step 3", 3, null, null, null), at, at.plusSeconds(9), 4,
+                List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2, null),
+                        StopReason.pattern("embedding-similarity", "close", 3, 1, 1, 0.987654321)));
+
+        // when
+        RunStore.Recorder recorder = store.create(running(id, start, at));
+        predictions.forEach(recorder::append);
+        recorder.update(finalInfo);
+        StoredRun back = store.read(id);
+
+        // then
+        assertThat(back.info()).isEqualTo(finalInfo);
+        assertThat(back.predictions()).isEqualTo(predictions);
+        assertThat(back.warnings()).isEmpty();
+        assertThat(((Payload.Image) back.predictions().get(0).output()).size()).contains(new Payload.Image.Size(64, 32));
+        assertThat(((Payload.Audio) back.predictions().get(2).output()).duration()).contains(Duration.ofMillis(2500));
+        assertThat(((Payload.Image) back.predictions().get(1).input()).size()).contains(new Payload.Image.Size(64, 32));
+        assertThat(back.predictions().get(0).metadata().predictTime()).isEqualTo(Duration.ofNanos(1_234_567_891L));
+        assertThat(back.predictions().get(3).output()).isNull();
+        assertThat(back.predictions().get(3).error()).isEqualTo(new Prediction.Failure("RateLimitedException", "slow down: 429"));
+        assertThat(back.predictions().get(0).embeddings()).containsOnlyKeys("sim:clip", "openai:text-embedding-3-small");
+        assertThat(rawBits(back.predictions().get(0).embeddings().get("sim:clip").toArray())).isEqualTo(rawBits(odd));
+        assertThat(rawBits(back.predictions().get(0).embeddings().get("openai:text-embedding-3-small").toArray()))
+                .isEqualTo(rawBits(plain));
+    }
+
+    @Test
+    void should_store_embeddings_as_base64_little_endian_float32_not_as_decimal_text() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+
+        // when
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y"), Map.of("e", Embedding.of(new float[] {1.0f, -0.0f}))));
+
+        // then: 1.0f is 0x3F800000 and -0.0f is 0x80000000, little-endian
+        JsonNode line = JSON.readTree(Files.readAllLines(root().resolve("r1/predictions.jsonl")).get(0));
+        assertThat(line.get("embeddings").get("e").textValue()).isEqualTo("AACAPwAAAIA=");
+    }
+
+    @Test
+    void should_write_each_media_content_once_named_by_sha256_with_its_extension() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image picture = image(7);
+        Payload.Audio sound = Fixtures.audio(8);
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("go"), T0));
+        recorder.append(ok("r1", 0, Payload.text("go"), picture));
+        Path pictureFile = root().resolve("r1/media/" + picture.data().sha256() + ".png");
+        Object fileKeyBefore = Files.readAttributes(pictureFile, BasicFileAttributes.class).fileKey();
+
+        // when: the same picture comes back as an input and again as an output
+        recorder.append(ok("r1", 1, picture, Payload.text("a picture")));
+        recorder.append(ok("r1", 2, Payload.text("a picture"), image(7)));
+        recorder.append(ok("r1", 3, image(7), Payload.text("again")));
+        recorder.append(ok("r1", 4, Payload.text("again"), sound));
+
+        // then
+        try (Stream<Path> files = Files.list(root().resolve("r1/media"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    picture.data().sha256() + ".png", sound.data().sha256() + ".wav");
+        }
+        assertThat(Files.readAllBytes(pictureFile)).isEqualTo(picture.data().toByteArray());
+        assertThat(Files.readAllBytes(root().resolve("r1/media/" + sound.data().sha256() + ".wav")))
+                .isEqualTo(sound.data().toByteArray());
+        assertThat(Files.readAttributes(pictureFile, BasicFileAttributes.class).fileKey())
+                .as("the file is not replaced when the same content comes again").isEqualTo(fileKeyBefore);
+        JsonNode first = JSON.readTree(Files.readAllLines(root().resolve("r1/predictions.jsonl")).get(0));
+        assertThat(first.get("output").get("file").textValue()).isEqualTo("media/" + picture.data().sha256() + ".png");
+        assertThat(first.get("output").get("media_type").textValue()).isEqualTo("image/png");
+    }
+
+    @Test
+    void should_keep_each_run_folder_self_contained_when_two_runs_share_media() {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image initial = image(3);
+        RunStore.Recorder a = store.create(running("a", initial, T0));
+        RunStore.Recorder b = store.create(running("b", initial, T0.plusSeconds(1)));
+
+        // when
+        a.append(ok("a", 0, initial, Payload.text("seen by a")));
+        b.append(ok("b", 0, initial, Payload.text("seen by b")));
+
+        // then
+        String name = initial.data().sha256() + ".png";
+        assertThat(root().resolve("a/media/" + name)).exists();
+        assertThat(root().resolve("b/media/" + name)).exists();
+    }
+
+    @Test
+    void should_have_the_line_on_disk_when_append_returns() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+
+        // when
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("X")));
+
+        // then: read with a separate file handle, before update() closes anything
+        String content = Files.readString(root().resolve("r1/predictions.jsonl"));
+        assertThat(content).endsWith("\n");
+        assertThat(content.lines()).hasSize(1);
+        JsonNode line = JSON.readTree(content);
+        assertThat(line.get("sequence").intValue()).isZero();
+        assertThat(line.get("output").get("text").textValue()).isEqualTo("X");
+        assertThat(store.read("r1").predictions()).hasSize(1);
+    }
+
+    @Test
+    void should_skip_a_cut_short_last_line_and_warn_naming_it() throws IOException {
+        // given: three saved predictions and then half of a fourth, as a crash mid-write leaves it
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        for (int i = 0; i < 3; i++) {
+            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)));
+        }
+        Path file = root().resolve("r1/predictions.jsonl");
+        String whole = Files.readAllLines(file).get(2).replace("\"sequence\":2", "\"sequence\":3");
+        Files.write(file, whole.substring(0, whole.length() / 2).getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
+        // when
+        StoredRun back = store.read("r1");
+
+        // then
+        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0, 1, 2);
+        assertThat(back.warnings()).singleElement().asString().contains("line 4", file.toString(), "cut short");
+    }
+
+    @Test
+    void should_keep_a_complete_last_line_that_only_lacks_its_newline_and_warn() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("a"), Payload.text("b")));
+        recorder.append(ok("r1", 1, Payload.text("b"), Payload.text("c")));
+        Path file = root().resolve("r1/predictions.jsonl");
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(all, all.length - 1)); // drop the final '\n'
+
+        // when
+        StoredRun back = store.read("r1");
+
+        // then
+        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0, 1);
+        assertThat(back.warnings()).singleElement().asString().contains("line 2", "no final newline");
+    }
+
+    @Test
+    void should_fail_naming_the_line_when_a_line_before_the_last_is_damaged() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        for (int i = 0; i < 3; i++) {
+            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)));
+        }
+        Path file = root().resolve("r1/predictions.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, lines.get(1).substring(0, 20));
+        Files.write(file, lines);
+
+        // when / then
+        assertThatThrownBy(() -> store.read("r1"))
+                .isInstanceOf(PanicException.class)
+                .hasMessageContaining("line 2 of " + file)
+                .hasMessageContaining("damaged");
+    }
+
+    @Test
+    void should_fail_naming_the_line_when_a_line_is_json_but_not_a_prediction() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        store.create(running("r1", Payload.text("x"), T0));
+        Path file = root().resolve("r1/predictions.jsonl");
+        Files.writeString(file, "{\"run_id\":\"r1\",\"sequence\":0}\n");
+
+        // when / then
+        assertThatThrownBy(() -> store.read("r1"))
+                .isInstanceOf(PanicException.class)
+                .hasMessageContaining("line 1 of " + file)
+                .hasMessageContaining("'input' is missing");
+    }
+
+    @Test
+    void should_fail_naming_the_file_and_the_remedy_when_a_media_file_is_missing() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image picture = image(5);
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), picture));
+        Path media = root().resolve("r1/media/" + picture.data().sha256() + ".png");
+        Files.delete(media);
+
+        // when / then
+        assertThatThrownBy(() -> store.read("r1"))
+                .isInstanceOf(PanicException.class)
+                .hasMessageContaining(media.toString())
+                .hasMessageContaining("line 1 of")
+                .hasMessageContaining("is missing")
+                .hasMessageContaining("copy the run folder whole");
+    }
+
+    @Test
+    void should_fail_when_a_media_file_no_longer_matches_its_hash() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image picture = image(5);
+        RunStore.Recorder recorder = store.create(running("r1", picture, T0));
+        Path media = root().resolve("r1/media/" + picture.data().sha256() + ".png");
+        Files.write(media, new byte[] {1, 2, 3});
+
+        // when / then
+        assertThatThrownBy(() -> store.read("r1"))
+                .isInstanceOf(PanicException.class)
+                .hasMessageContaining(media.toString())
+                .hasMessageContaining("damaged");
+    }
+
+    @Test
+    void should_replace_run_json_when_update_is_called() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
+        assertThat(store.read("r1").info().status()).isEqualTo(RunStatus.RUNNING);
+        RunInfo done = new RunInfo("r1", List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), Payload.text("x"),
+                RunStatus.COMPLETED, StopReason.pattern("exact-repeat", "output 1 repeats output 0", 0, 0, 1, 0.5),
+                T0, T0.plusSeconds(5), 1, List.of());
+
+        // when
+        recorder.update(done);
+
+        // then
+        RunInfo back = store.read("r1").info();
+        assertThat(back).isEqualTo(done);
+        assertThat(back.finishedAt()).isEqualTo(T0.plusSeconds(5));
+        JsonNode runJson = JSON.readTree(root().resolve("r1/run.json").toFile());
+        assertThat(runJson.get("status").textValue()).isEqualTo("COMPLETED");
+        assertThat(runJson.get("stop_reason").get("period").intValue()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(root().resolve("r1"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no temporary file is left behind").containsExactlyInAnyOrder("run.json", "predictions.jsonl");
+        }
+    }
+
+    @Test
+    void should_close_the_predictions_file_when_the_run_ends() throws IOException {
+        // given: Linux lists a process's open files under /proc/self/fd
+        Path fds = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
+        Path file = root().resolve("r1/predictions.jsonl").toRealPath();
+        assertThat(openHandlesTo(fds, file)).as("open while the run goes on").isPositive();
+
+        // when
+        recorder.update(completed("r1", Payload.text("x"), T0, 1));
+
+        // then
+        assertThat(openHandlesTo(fds, file)).isZero();
+
+        // and a late append does not leave it open either
+        recorder.append(ok("r1", 1, Payload.text("y"), Payload.text("z")));
+        assertThat(openHandlesTo(fds, file)).isZero();
+    }
+
+    private static long openHandlesTo(Path fds, Path file) throws IOException {
+        try (Stream<Path> s = Files.list(fds)) {
+            return s.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false; // closed between listing and reading, or not a link
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void should_still_save_a_prediction_appended_after_the_final_update() {
+        // given: a run cancelled from another thread while its last answer was being saved
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
+        recorder.update(completed("r1", Payload.text("x"), T0, 1));
+
+        // when
+        recorder.append(ok("r1", 1, Payload.text("y"), Payload.text("z")));
+        recorder.append(ok("r1", 2, Payload.text("z"), Payload.text("w")));
+
+        // then
+        StoredRun back = store.read("r1");
+        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0, 1, 2);
+        assertThat(back.warnings()).singleElement().asString().contains("counts 1 predictions but 3 were read");
+    }
+
+    @Test
+    void should_refuse_a_prediction_of_another_run() {
+        // given
+        RunStore store = RunStore.directory(root());
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+
+        // when / then
+        assertThatThrownBy(() -> recorder.append(ok("r2", 0, Payload.text("x"), Payload.text("y"))))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("r2");
+    }
+
+    @Test
+    void should_refuse_to_create_a_run_whose_folder_exists() {
+        // given
+        RunStore store = RunStore.directory(root());
+        store.create(running("r1", Payload.text("x"), T0));
+
+        // when / then
+        assertThatThrownBy(() -> store.create(running("r1", Payload.text("other"), T0)))
+                .isInstanceOf(PanicException.class)
+                .hasMessageContaining(root().resolve("r1").toString())
+                .hasMessageContaining("already exists");
+        assertThat(store.read("r1").info().initialInput()).isEqualTo(Payload.text("x"));
+    }
+
+    @Test
+    void should_throw_not_found_listing_the_folder_and_known_runs_when_the_run_is_unknown() {
+        // given
+        RunStore store = RunStore.directory(root());
+        store.create(running("known-run", Payload.text("x"), T0));
+
+        // when / then
+        assertThatThrownBy(() -> store.read("no-such-run"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("no-such-run")
+                .hasMessageContaining(root().toString())
+                .hasMessageContaining("known-run");
+    }
+
+    @Test
+    void should_throw_not_found_when_the_store_folder_does_not_exist() {
+        // given
+        RunStore store = RunStore.directory(root());
+
+        // when / then
+        assertThatThrownBy(() -> store.read("r1"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("does not exist");
+        assertThat(store.runIds()).isEmpty();
+    }
+
+    @Test
+    void should_reject_run_ids_that_could_leave_the_store_folder() throws IOException {
+        // given: a run.json outside the store that a traversal would reach
+        Path outside = tmp.resolve("x");
+        Files.createDirectories(outside);
+        Files.writeString(outside.resolve("run.json"), "{}");
+        RunStore store = RunStore.directory(root());
+
+        // when / then
+        for (String bad : List.of("../x", "..", "a/b", "a\\b", ".hidden", "")) {
+            assertThatThrownBy(() -> store.read(bad)).as(bad).isInstanceOf(ValidationException.class);
+        }
+        assertThatThrownBy(() -> store.create(running("../x", Payload.text("x"), T0)))
+                .isInstanceOf(ValidationException.class);
+    }
+
+    @Test
+    void should_list_runs_with_run_json_oldest_first() throws IOException {
+        // given: ids that sort the other way round from their start times, and a foreign folder
+        RunStore store = RunStore.directory(root());
+        store.create(running("b-first", Payload.text("x"), T0));
+        store.create(running("a-second", Payload.text("x"), T0.plusSeconds(1)));
+        store.create(running("c-third", Payload.text("x"), T0.plusSeconds(2)));
+        Files.createDirectories(root().resolve("not-a-run"));
+
+        // when
+        List<String> ids = store.runIds();
+
+        // then
+        assertThat(ids).containsExactly("b-first", "a-second", "c-third");
+    }
+
+    @Test
+    void should_read_every_run_complete_and_in_order_when_many_recorders_write_at_once() throws Exception {
+        // given
+        RunStore store = RunStore.directory(root());
+        int runs = 8;
+        int steps = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(runs);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<List<Prediction>>> written = new ArrayList<>();
+
+        // when
+        try {
+            for (int r = 0; r < runs; r++) {
+                String id = "run-" + r;
+                written.add(pool.submit(() -> {
+                    RunStore.Recorder recorder = store.create(running(id, Payload.text("start"), T0));
+                    go.await();
+                    List<Prediction> mine = new ArrayList<>();
+                    Payload in = Payload.text("start");
+                    for (int s = 0; s < steps; s++) {
+                        // Every fifth output is an image shared by all runs, so media writes race too.
+                        Payload out = s % 5 == 0 ? image(s) : Payload.text(id + " step " + s);
+                        Prediction p = ok(id, s, in, out);
+                        recorder.append(p);
+                        mine.add(p);
+                        in = out;
+                    }
+                    recorder.update(completed(id, Payload.text("start"), T0, steps));
+                    return mine;
+                }));
+            }
+            go.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // then
+        for (int r = 0; r < runs; r++) {
+            StoredRun back = store.read("run-" + r);
+            assertThat(back.predictions()).isEqualTo(written.get(r).get());
+            assertThat(back.warnings()).isEmpty();
+            assertThat(back.info().status()).isEqualTo(RunStatus.COMPLETED);
+        }
+        assertThat(store.runIds()).hasSize(runs);
+    }
+
+    @Test
+    void should_read_back_an_image_initial_input_from_the_run_folder() {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image start = image(9).withSize(8, 8);
+
+        // when
+        store.create(new RunInfo("r1", List.of(ModelId.parse("sim:describer")), start, RunStatus.RUNNING, null,
+                T0, null, 0, null));
+
+        // then
+        Payload back = store.read("r1").info().initialInput();
+        assertThat(back).isEqualTo(start);
+        assertThat(((Payload.Image) back).size()).contains(new Payload.Image.Size(8, 8));
+        assertThat(root().resolve("r1/media/" + start.data().sha256() + ".png")).exists();
+    }
+
+    private static int[] rawBits(float[] v) {
+        int[] bits = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            bits[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return bits;
+    }
+}
