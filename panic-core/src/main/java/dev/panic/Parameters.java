@@ -12,7 +12,9 @@ import java.util.Optional;
  * An immutable, ordered map of model parameters ({@code temperature}, {@code seed},
  * {@code num_inference_steps}...).
  *
- * <p>Values are JSON-like: strings, numbers, booleans, and lists or maps of those. A model has
+ * <p>Values are JSON-like: strings, numbers, booleans, and lists or maps of those. Whole numbers
+ * are kept as {@code Long} and others as {@code Double}, so equal values compare equal whatever
+ * type they were given in. A model has
  * default parameters; a call may {@linkplain #merge(Parameters) override} some of them.
  */
 public final class Parameters {
@@ -130,8 +132,11 @@ public final class Parameters {
         if (v == null) {
             throw new ValidationException("parameter '" + key + "' has a null value; leave it out instead");
         }
-        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+        if (v instanceof String || v instanceof Boolean) {
             return v;
+        }
+        if (v instanceof Number n) {
+            return normalise(key, n);
         }
         if (v instanceof List<?> list) {
             return List.copyOf(list.stream().map(x -> checkValue(key, x)).toList());
@@ -143,6 +148,31 @@ public final class Parameters {
         }
         throw new ValidationException("parameter '" + key + "' has a " + v.getClass().getSimpleName()
                 + "; use a string, number, boolean, list or map");
+    }
+
+    /**
+     * Whole numbers become {@code Long} and fractional ones {@code Double}, so that parameters
+     * compare equal however they were written (4, 4L) and after a JSON round trip, which reads
+     * small whole numbers back as {@code Integer}.
+     */
+    private static Object normalise(String key, Number n) {
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+            return n.longValue();
+        }
+        if (n instanceof Float f) {
+            return Double.valueOf(f.toString()); // 0.1f stays 0.1, not 0.10000000149011612
+        }
+        if (n instanceof java.math.BigInteger b) {
+            if (b.bitLength() < 64) {
+                return b.longValue();
+            }
+            throw new ValidationException("parameter '" + key + "' is too large for a 64-bit integer: " + b);
+        }
+        double d = n.doubleValue();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new ValidationException("parameter '" + key + "' must be a finite number, got " + n);
+        }
+        return d;
     }
 
     @Override

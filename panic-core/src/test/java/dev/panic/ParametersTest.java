@@ -16,8 +16,8 @@ class ParametersTest {
         Parameters defaults = Parameters.of("steps", 4, "seed", 1);
         Parameters merged = defaults.merge(Parameters.of("seed", 7));
 
-        assertThat(merged.asMap()).containsExactly(Map.entry("steps", 4), Map.entry("seed", 7));
-        assertThat(defaults.get("seed")).hasValue(1);
+        assertThat(merged.asMap()).containsExactly(Map.entry("steps", 4L), Map.entry("seed", 7L));
+        assertThat(defaults.get("seed")).hasValue(1L);
     }
 
     @Test
@@ -36,6 +36,15 @@ class ParametersTest {
                 .isInstanceOf(ValidationException.class).hasMessageContaining("parameter 'when' has a Object");
         assertThatThrownBy(() -> Parameters.of("seed", null))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("null value");
+    }
+
+    @Test
+    void should_compare_numbers_by_value_whatever_their_java_type() {
+        assertThat(Parameters.of("n", 4)).isEqualTo(Parameters.of("n", 4L));
+        assertThat(Parameters.of("t", 0.1f).get("t")).hasValue(0.1);
+        assertThat(Parameters.of("l", List.of(1, (short) 2)).get("l")).hasValue(List.of(1L, 2L));
+        assertThatThrownBy(() -> Parameters.of("t", Double.NaN))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("finite");
     }
 
     @Test

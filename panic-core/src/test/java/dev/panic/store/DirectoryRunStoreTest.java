@@ -71,7 +71,8 @@ class DirectoryRunStoreTest {
         embeddings.put("openai:text-embedding-3-small", Embedding.of(plain));
         Metadata metadata = Metadata.builder()
                 .parameters(Parameters.of(Map.of("steps", 4, "guidance", 7.5, "style", "oil", "hd", true,
-                        "sizes", List.of(512, 768), "lora", Map.of("name", "x", "scale", 0.8))))
+                        "sizes", List.of(512, 768), "lora", Map.of("name", "x", "scale", 0.8),
+                        "max_tokens", 256L, "big", 10_000_000_000L, "temperature", 0.7f)))
                 .seed(1234567890123L)
                 .modelVersion("5599ed30703defd1d160a25a63321b4dec97101d98b4674bcc56e41f62f35637")
                 .platformPredictionId("gm3qorzdhgbfurvjtvhg6dckhu")
