@@ -1,0 +1,32 @@
+package dev.panic.simulator.internal;
+
+import dev.panic.Modality;
+import dev.panic.Payload;
+import java.util.List;
+
+/** The catalogue of simulator models, in listing order. */
+public final class Simulations {
+
+    private static final Simulation.IntParameter IMAGE_SIZE = new Simulation.IntParameter("size", 64, 1024, 128);
+    private static final int MAX_REGIONS = 3;
+
+    private static final List<Simulation> ALL = List.of(
+            new Simulation("painter", Modality.TEXT, Modality.IMAGE,
+                    "simulator: draws the colours, shapes, sizes and positions named in the text (unknown words"
+                            + " become shapes too) as a PNG", List.of(IMAGE_SIZE),
+                    (in, p, model) -> Images.png(SceneRenderer.render(
+                            SceneParser.parse(((Payload.Text) in).text()), IMAGE_SIZE.read(p)))),
+            new Simulation("describer", Modality.IMAGE, Modality.TEXT,
+                    "simulator: measures the background, the largest coloured regions and the brightness of an"
+                            + " image and describes them in the painter's words", List.of(),
+                    (in, p, model) -> Payload.text(SceneAnalyser.describe(SceneAnalyser.analyse(
+                            Images.decode((Payload.Image) in, model), MAX_REGIONS)))));
+
+    private Simulations() {
+    }
+
+    /** Every simulator model. */
+    public static List<Simulation> all() {
+        return ALL;
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * The offline simulator platform, id {@code sim}: deterministic procedural stand-ins for creative
+ * AI models, so that the library, its tests and its demos run with no API key and no network.
+ *
+ * <p>These are <b>simulators, not AI models</b>. Each computes its output from its input and
+ * parameters alone (same input, byte-identical output), with rules chosen so that loops of them
+ * have real dynamics: fixed points, cycles, drift and decay.
+ *
+ * <table>
+ * <caption>The simulator models</caption>
+ * <tr><th>Model</th><th>Takes</th><th>Gives</th><th>What it does</th><th>In a loop</th></tr>
+ * <tr><td>{@code sim:painter}</td><td>text</td><td>image</td>
+ *     <td>Draws a PNG (parameter {@code size}, 64 to 1024, default 128) of the colour words (a palette
+ *     of twelve), shape words (circle, square, triangle, stripe), size words (small, medium, large)
+ *     and position words (top, bottom, left, right, centre) of the text, "on a &lt;colour&gt;
+ *     background", on a three-by-three grid. Unknown words become shapes too, their colour, kind
+ *     and size taken from a stable hash, so every prompt gives a picture that depends on it.</td>
+ *     <td rowspan="2">painter and describer reach an exact fixed point within a few steps</td></tr>
+ * <tr><td>{@code sim:describer}</td><td>image</td><td>text</td>
+ *     <td>Snaps pixels to the palette, takes the commonest border colour as background, and
+ *     describes the three largest regions (colour, shape from how much of its box it fills, size,
+ *     position from its centroid) and the brightness, in the painter's own words.</td></tr>
+ * </table>
+ *
+ * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
+ * benchmarks {@link dev.panic.simulator.SimulatorPlatform#builder()} adds latency, jitter and
+ * failures; {@link dev.panic.simulator.SimulatorPlatformProvider} makes the default platform
+ * discoverable with {@code Platforms.discover()}.
+ */
+package dev.panic.simulator;
