@@ -20,6 +20,14 @@
  *     <td>Snaps pixels to the palette, takes the commonest border colour as background, and
  *     describes the three largest regions (colour, shape from how much of its box it fills, size,
  *     position from its centroid) and the brightness, in the painter's own words.</td></tr>
+ * <tr><td>{@code sim:contrarian}</td><td>text</td><td>text</td>
+ *     <td>Swaps each word that has an opposite (hot/cold, light/dark, day/night, left/right...),
+ *     keeping case and punctuation.</td>
+ *     <td>a cycle of period 2 (a fixed point if no word has an opposite)</td></tr>
+ * <tr><td>{@code sim:drifter}</td><td>text</td><td>text</td>
+ *     <td>Moves one word, chosen by a hash of the text, forward along a ring of associated words
+ *     (short texts grow first).</td>
+ *     <td>drifts away from the prompt for hundreds of steps, one word at a time</td></tr>
  * </table>
  *
  * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and

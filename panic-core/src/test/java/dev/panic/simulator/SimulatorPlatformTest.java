@@ -66,7 +66,7 @@ class SimulatorPlatformTest {
         assertThatThrownBy(() -> SimTesting.SIM.model("picasso", Parameters.empty()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("picasso")
-                .hasMessageContaining(String.join(", ", "painter", "describer"));
+                .hasMessageContaining(String.join(", ", "painter", "describer", "contrarian", "drifter"));
         assertThatThrownBy(() -> Platforms.discover().model("sim:nope")).isInstanceOf(NotFoundException.class);
     }
 

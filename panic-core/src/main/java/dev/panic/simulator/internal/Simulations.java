@@ -20,7 +20,15 @@ public final class Simulations {
                     "simulator: measures the background, the largest coloured regions and the brightness of an"
                             + " image and describes them in the painter's words", List.of(),
                     (in, p, model) -> Payload.text(SceneAnalyser.describe(SceneAnalyser.analyse(
-                            Images.decode((Payload.Image) in, model), MAX_REGIONS)))));
+                            Images.decode((Payload.Image) in, model), MAX_REGIONS)))),
+            new Simulation("contrarian", Modality.TEXT, Modality.TEXT,
+                    "simulator: swaps every word that has an opposite (hot/cold, light/dark, left/right...);"
+                            + " twice gives the text back", List.of(),
+                    (in, p, model) -> Payload.text(Opposites.swap(((Payload.Text) in).text()))),
+            new Simulation("drifter", Modality.TEXT, Modality.TEXT,
+                    "simulator: moves one word of the text to an associated word on each call, drifting away"
+                            + " from the prompt", List.of(),
+                    (in, p, model) -> Payload.text(Drift.step(((Payload.Text) in).text()))));
 
     private Simulations() {
     }
