@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The models are <em>simulators, not AI models</em>. Each computes its output from its input
  * (and parameters) alone, the same input giving a byte-identical output, and each is built so that
- * loops of them show the behaviours PANIC looks for: the painter and describer settle on a fixed point, the contrarian falls into a cycle of period 2, the drifter wanders for hundreds of steps. See the
+ * loops of them show the behaviours PANIC looks for: the painter and describer settle on a fixed point, the contrarian falls into a cycle of period 2, the drifter wanders for hundreds of steps, the echo fades to silence. See the
  * {@linkplain dev.panic.simulator package description} for the list.
  *
  * <p>For tests and benchmarks the platform can pretend to be remote: a {@linkplain

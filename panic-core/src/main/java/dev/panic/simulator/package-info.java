@@ -28,9 +28,21 @@
  *     <td>Moves one word, chosen by a hash of the text, forward along a ring of associated words
  *     (short texts grow first).</td>
  *     <td>drifts away from the prompt for hundreds of steps, one word at a time</td></tr>
+ * <tr><td>{@code sim:synth}</td><td>text</td><td>audio</td>
+ *     <td>Speaks each word as a 150 ms tone and 50 ms of silence in a 16-bit mono WAV (parameter
+ *     {@code sample_rate}, 8000 to 48000, default 8000); words of its 64-word vocabulary have exact
+ *     tones, others a tone from their hash.</td>
+ *     <td rowspan="2">synth and listener reach a fixed point at once</td></tr>
+ * <tr><td>{@code sim:listener}</td><td>audio</td><td>text</td>
+ *     <td>Reads a 16-bit PCM WAV, cuts it at silences and writes the vocabulary word whose tone is
+ *     strongest in each part.</td></tr>
+ * <tr><td>{@code sim:echo}</td><td>audio</td><td>audio</td>
+ *     <td>Adds a decaying echo, muffles and quietens the sound, keeping its length.</td>
+ *     <td>fades to exact silence</td></tr>
  * </table>
  *
- * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
+ * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes, audio that is not
+ * 16-bit PCM WAV) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
  * benchmarks {@link dev.panic.simulator.SimulatorPlatform#builder()} adds latency, jitter and
  * failures; {@link dev.panic.simulator.SimulatorPlatformProvider} makes the default platform
  * discoverable with {@code Platforms.discover()}.

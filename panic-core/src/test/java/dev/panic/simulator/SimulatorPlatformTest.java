@@ -66,7 +66,7 @@ class SimulatorPlatformTest {
         assertThatThrownBy(() -> SimTesting.SIM.model("picasso", Parameters.empty()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("picasso")
-                .hasMessageContaining(String.join(", ", "painter", "describer", "contrarian", "drifter"));
+                .hasMessageContaining(String.join(", ", "painter", "describer", "contrarian", "drifter", "synth", "listener", "echo"));
         assertThatThrownBy(() -> Platforms.discover().model("sim:nope")).isInstanceOf(NotFoundException.class);
     }
 
@@ -78,6 +78,8 @@ class SimulatorPlatformTest {
                 .hasMessageContaining("64 to 1024");
         assertThatThrownBy(() -> SimTesting.SIM.model("painter", Parameters.of("size", 100.5)))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("'size'");
+        assertThatThrownBy(() -> SimTesting.SIM.model("synth", Parameters.of("sample_rate", "fast")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("'sample_rate'");
     }
 
     @Test

@@ -8,7 +8,10 @@ import java.util.List;
 public final class Simulations {
 
     private static final Simulation.IntParameter IMAGE_SIZE = new Simulation.IntParameter("size", 64, 1024, 128);
+    private static final Simulation.IntParameter SAMPLE_RATE =
+            new Simulation.IntParameter("sample_rate", 8000, 48000, 8000);
     private static final int MAX_REGIONS = 3;
+    private static final int MAX_SPOKEN_WORDS = 256;
 
     private static final List<Simulation> ALL = List.of(
             new Simulation("painter", Modality.TEXT, Modality.IMAGE,
@@ -28,7 +31,29 @@ public final class Simulations {
             new Simulation("drifter", Modality.TEXT, Modality.TEXT,
                     "simulator: moves one word of the text to an associated word on each call, drifting away"
                             + " from the prompt", List.of(),
-                    (in, p, model) -> Payload.text(Drift.step(((Payload.Text) in).text()))));
+                    (in, p, model) -> Payload.text(Drift.step(((Payload.Text) in).text()))),
+            new Simulation("synth", Modality.TEXT, Modality.AUDIO,
+                    "simulator: speaks each word as a short tone (vocabulary words have exact tones) in a"
+                            + " 16-bit mono WAV", List.of(SAMPLE_RATE),
+                    (in, p, model) -> {
+                        int rate = SAMPLE_RATE.read(p);
+                        List<Double> tones = Tones.words(((Payload.Text) in).text(), MAX_SPOKEN_WORDS).stream()
+                                .map(Tones::frequency).toList();
+                        return Wav.encode(new Wav.Pcm(rate, Tones.play(tones, rate)));
+                    }),
+            new Simulation("listener", Modality.AUDIO, Modality.TEXT,
+                    "simulator: cuts a WAV at silences and writes the vocabulary word whose tone is nearest"
+                            + " to each part", List.of(),
+                    (in, p, model) -> {
+                        Wav.Pcm pcm = Wav.decode((Payload.Audio) in, model);
+                        return Payload.text(Tones.hear(pcm.samples(), pcm.sampleRate()));
+                    }),
+            new Simulation("echo", Modality.AUDIO, Modality.AUDIO,
+                    "simulator: adds a decaying echo, muffles and quietens the sound, towards silence", List.of(),
+                    (in, p, model) -> {
+                        Wav.Pcm pcm = Wav.decode((Payload.Audio) in, model);
+                        return Wav.encode(new Wav.Pcm(pcm.sampleRate(), Echo.step(pcm.samples(), pcm.sampleRate())));
+                    }));
 
     private Simulations() {
     }
