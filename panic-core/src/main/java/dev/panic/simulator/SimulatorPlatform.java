@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The models are <em>simulators, not AI models</em>. Each computes its output from its input
  * (and parameters) alone, the same input giving a byte-identical output, and each is built so that
- * loops of them show the behaviours PANIC looks for: the painter and describer settle on a fixed point, the contrarian falls into a cycle of period 2, the drifter wanders for hundreds of steps, the echo fades to silence. See the
+ * loops of them show the behaviours PANIC looks for: the painter and describer settle on a fixed
+ * point, the contrarian falls into a cycle of period 2, the drifter wanders for hundreds of steps,
+ * the smudger and the echo fade towards a flat picture and silence. See the
  * {@linkplain dev.panic.simulator package description} for the list.
  *
  * <p>For tests and benchmarks the platform can pretend to be remote: a {@linkplain
@@ -98,7 +100,7 @@ public final class SimulatorPlatform implements Platform {
                 + " (not AI), no key or network needed";
     }
 
-    /** The simulator models, with their modalities. */
+    /** The ten simulator models, covering all nine pairs of text, image and audio. */
     @Override
     public List<ModelInfo> models() {
         return simulations.values().stream().map(this::info).toList();

@@ -36,9 +36,19 @@
  * <tr><td>{@code sim:listener}</td><td>audio</td><td>text</td>
  *     <td>Reads a 16-bit PCM WAV, cuts it at silences and writes the vocabulary word whose tone is
  *     strongest in each part.</td></tr>
+ * <tr><td>{@code sim:smudger}</td><td>image</td><td>image</td>
+ *     <td>Runs the picture down a pixel, blurs it and fades its colours a little, in integer
+ *     arithmetic.</td>
+ *     <td>smears into soft greyish bands and stops changing: an exact fixed point</td></tr>
  * <tr><td>{@code sim:echo}</td><td>audio</td><td>audio</td>
  *     <td>Adds a decaying echo, muffles and quietens the sound, keeping its length.</td>
  *     <td>fades to exact silence</td></tr>
+ * <tr><td>{@code sim:sonifier}</td><td>image</td><td>audio</td>
+ *     <td>Plays, left to right, the tone of the name of the main colour in each of eight columns
+ *     (parameter {@code sample_rate}); the listener hears colour words.</td><td></td></tr>
+ * <tr><td>{@code sim:spectrograph}</td><td>audio</td><td>image</td>
+ *     <td>Draws each tone it hears as a bar, time across and pitch up, in the colour the tone's word
+ *     names (parameter {@code size}).</td><td></td></tr>
  * </table>
  *
  * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes, audio that is not

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.panic.Modality;
 import dev.panic.Model;
+import dev.panic.ModelInfo;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
@@ -14,6 +15,9 @@ import dev.panic.exception.ValidationException;
 import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SimulatorPlatformTest {
@@ -62,11 +66,32 @@ class SimulatorPlatformTest {
     }
 
     @Test
+    void should_cover_all_nine_modality_pairs_with_models_described_as_simulators() {
+        // given
+        List<ModelInfo> models = SimTesting.SIM.models();
+
+        // when
+        Set<String> pairs = new HashSet<>();
+        models.forEach(m -> pairs.add(m.modalities()));
+
+        // then
+        assertThat(pairs).hasSize(9);
+        assertThat(models).hasSize(10);
+        assertThat(models).allSatisfy(m -> {
+            assertThat(m.id().platform()).isEqualTo("sim");
+            assertThat(m.description()).startsWith("simulator: ");
+        });
+        assertThat(models).filteredOn(m -> m.input() == Modality.TEXT && m.output() == Modality.TEXT)
+                .extracting(m -> m.id().name()).containsExactly("contrarian", "drifter");
+    }
+
+    @Test
     void should_reject_an_unknown_model_name_listing_the_known_ones() {
         assertThatThrownBy(() -> SimTesting.SIM.model("picasso", Parameters.empty()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("picasso")
-                .hasMessageContaining(String.join(", ", "painter", "describer", "contrarian", "drifter", "synth", "listener", "echo"));
+                .hasMessageContaining("painter, describer, contrarian, drifter, synth, listener, smudger, echo,"
+                        + " sonifier, spectrograph");
         assertThatThrownBy(() -> Platforms.discover().model("sim:nope")).isInstanceOf(NotFoundException.class);
     }
 

@@ -4,7 +4,7 @@ import dev.panic.Modality;
 import dev.panic.Payload;
 import java.util.List;
 
-/** The catalogue of simulator models, in listing order. */
+/** The catalogue of simulator models, in listing order: every input/output modality pair is covered. */
 public final class Simulations {
 
     private static final Simulation.IntParameter IMAGE_SIZE = new Simulation.IntParameter("size", 64, 1024, 128);
@@ -48,11 +48,28 @@ public final class Simulations {
                         Wav.Pcm pcm = Wav.decode((Payload.Audio) in, model);
                         return Payload.text(Tones.hear(pcm.samples(), pcm.sampleRate()));
                     }),
+            new Simulation("smudger", Modality.IMAGE, Modality.IMAGE,
+                    "simulator: runs the picture down a pixel, blurs it and fades its colours a little", List.of(),
+                    (in, p, model) -> Images.png(Smudge.step(Images.decode((Payload.Image) in, model)))),
             new Simulation("echo", Modality.AUDIO, Modality.AUDIO,
                     "simulator: adds a decaying echo, muffles and quietens the sound, towards silence", List.of(),
                     (in, p, model) -> {
                         Wav.Pcm pcm = Wav.decode((Payload.Audio) in, model);
                         return Wav.encode(new Wav.Pcm(pcm.sampleRate(), Echo.step(pcm.samples(), pcm.sampleRate())));
+                    }),
+            new Simulation("sonifier", Modality.IMAGE, Modality.AUDIO,
+                    "simulator: plays the tone of the main colour's name in each of eight columns, left to right",
+                    List.of(SAMPLE_RATE),
+                    (in, p, model) -> {
+                        int rate = SAMPLE_RATE.read(p);
+                        return Wav.encode(new Wav.Pcm(rate, Sonify.play(Images.decode((Payload.Image) in, model), rate)));
+                    }),
+            new Simulation("spectrograph", Modality.AUDIO, Modality.IMAGE,
+                    "simulator: draws the tones it hears as coloured bars, time across and pitch up",
+                    List.of(IMAGE_SIZE),
+                    (in, p, model) -> {
+                        Wav.Pcm pcm = Wav.decode((Payload.Audio) in, model);
+                        return Images.png(Spectrograph.draw(pcm.samples(), pcm.sampleRate(), IMAGE_SIZE.read(p)));
                     }));
 
     private Simulations() {
