@@ -128,10 +128,10 @@ class SimulatorPlatformTest {
         ModelOutput bigger = painter.invoke(Payload.text("a red circle"), Parameters.of("size", "256"));
 
         // then
-        assertThat(out.metadata().parameters().asMap()).containsEntry("size", 128).containsEntry("style", "ignored");
+        assertThat(out.metadata().parameters().asMap()).containsEntry("size", 128L).containsEntry("style", "ignored");
         assertThat(out.metadata().seed()).isNull();
         assertThat(out.metadata().predictTime()).isNotNull();
-        assertThat(bigger.metadata().parameters().asMap()).containsEntry("size", 256);
+        assertThat(bigger.metadata().parameters().asMap()).containsEntry("size", 256L);
         assertThat(((Payload.Image) bigger.payload()).size()).hasValue(new Payload.Image.Size(256, 256));
     }
 

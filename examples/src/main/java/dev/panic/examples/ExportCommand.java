@@ -1,0 +1,73 @@
+package dev.panic.examples;
+
+import dev.panic.store.FakePanicExport;
+import dev.panic.store.RunStore;
+import dev.panic.store.StoredRun;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code panic export}: saved runs as one Fake Panic JSON document, for its analysis scripts. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Writes saved runs in the Fake Panic JSON shape: one object keyed by each run's ISO-8601 "
+                + "start time, each an array of {seq_no, type, input, embedding}.")
+final class ExportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "Runs to export; all saved runs if none.")
+    List<String> runIds = new ArrayList<>();
+
+    @Option(names = {"-d", "--runs-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
+            description = "Folder the runs were saved in. Default: ${DEFAULT-VALUE}.")
+    Path runsDir;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+    Path output;
+
+    @Option(names = "--embedder", paramLabel = "ID",
+            description = "Whose vectors fill 'embedding'; by default the first embedder of each prediction.")
+    String embedder;
+
+    private final Console console;
+
+    ExportCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isDirectory(runsDir)) {
+            throw new dev.panic.exception.NotFoundException("no runs folder '" + runsDir
+                    + "'; run 'panic run' first or point --runs-dir at your runs");
+        }
+        RunStore store = RunStore.directory(runsDir);
+        List<String> ids = runIds.isEmpty() ? store.runIds() : runIds;
+        List<StoredRun> runs = new ArrayList<>();
+        for (String id : ids) {
+            StoredRun run = store.read(id);
+            run.warnings().forEach(w -> console.error("warning: " + w));
+            runs.add(run);
+        }
+        if (output == null) {
+            // Whole, so that a multi-byte character is never split between writes.
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            FakePanicExport.write(runs, embedder, buffer);
+            console.line(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            try (OutputStream out = Files.newOutputStream(output)) {
+                FakePanicExport.write(runs, embedder, out);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            console.line("exported " + runs.size() + " run(s) to " + output);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.panic.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.panic.Payload;
+import dev.panic.Platforms;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PanicCliTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int panic(String... args) {
+        return PanicCli.execute(Platforms::discover, new PrintWriter(out), new PrintWriter(err), false, args);
+    }
+
+    @Test
+    void should_run_the_default_simulator_loop_offline_and_save_it() throws Exception {
+        int code = panic("run", "-o", dir.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        assertThat(text).contains("network: sim:painter -> sim:describer -> (loop)")
+                .contains("input:   " + RunCommand.DEFAULT_PROMPT)
+                .contains("[ 1/20] sim:painter")
+                .contains("[ 2/20] sim:describer")
+                .contains("completed after")
+                .contains("(exact-repeat)")
+                .contains("saved:   " + dir);
+        List<Path> runs;
+        try (Stream<Path> s = Files.list(dir)) {
+            runs = s.toList();
+        }
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).resolve("run.json")).exists();
+        long steps = text.lines().filter(l -> l.startsWith("[")).count();
+        assertThat(Files.readAllLines(runs.get(0).resolve("predictions.jsonl"))).hasSize((int) steps);
+    }
+
+    @Test
+    void should_keep_going_past_a_repeat_when_asked_and_report_it() {
+        int code = panic("run", "--no-save", "--no-stop-on-repeat", "-s", "12", "-n", "sim:contrarian", "-p", "a hot day");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("[12/12] sim:contrarian")
+                .contains("completed after 12 predictions")
+                .contains("observed: ").contains("(exact-repeat)")
+                .doesNotContain("saved:");
+    }
+
+    @Test
+    void should_start_from_an_image_file_when_the_network_takes_images_first() throws Exception {
+        Payload.Image image = (Payload.Image) Platforms.discover().model("sim:painter")
+                .invoke(Payload.text("a red circle")).payload();
+        Path png = dir.resolve("start.png");
+        Files.write(png, image.data().toByteArray());
+
+        int code = panic("run", "--no-save", "-s", "3", "-n", "sim:describer,sim:painter", "-i", png.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("input:   image/png").contains("[1/3] sim:describer");
+    }
+
+    @Test
+    void should_list_platforms_and_models_with_modalities() {
+        int code = panic("models");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("sim  [ready: ")
+                .containsPattern("sim:painter\\s+TEXT -> IMAGE")
+                .containsPattern("sim:describer\\s+IMAGE -> TEXT");
+    }
+
+    @Test
+    void should_export_saved_runs_in_the_fake_panic_shape() throws Exception {
+        assertThat(panic("run", "-o", dir.toString(), "-s", "4")).isZero();
+        Path file = dir.resolve("export.json");
+
+        int code = panic("export", "-d", dir.toString(), "-o", file.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.size()).isEqualTo(1);
+        JsonNode steps = json.elements().next();
+        assertThat(steps.get(0).get("seq_no").asInt()).isZero();
+        assertThat(steps.get(0).get("type").asText()).isEqualTo("image");
+        assertThat(steps.get(0).get("input").asText()).isEqualTo(RunCommand.DEFAULT_PROMPT);
+    }
+
+    @Test
+    void should_explain_a_network_whose_modalities_do_not_match() {
+        int code = panic("run", "--no-save", "-n", "sim:painter,sim:painter");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("model 1 'sim:painter' outputs IMAGE but model 2 'sim:painter' takes TEXT")
+                .contains("panic run --help");
+    }
+
+    @Test
+    void should_name_the_known_platforms_for_an_unknown_one() {
+        assertThat(panic("run", "--no-save", "-n", "nowhere:model")).isEqualTo(2);
+        assertThat(err.toString()).contains("no platform 'nowhere'").contains("sim");
+    }
+
+    @Test
+    void should_reject_bad_option_values_with_a_clear_message() {
+        assertThat(panic("run", "--max-steps", "many")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-steps").contains("many");
+
+        assertThat(panic("run", "--max-duration", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("'soon' is not a duration");
+
+        assertThat(panic("run", "--max-steps", "0", "--no-save")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-steps must be at least 1");
+
+        assertThat(panic("run", "--no-save", "-n", "sim:describer,sim:painter")).isEqualTo(2);
+        assertThat(err.toString()).contains("takes IMAGE; give the initial input with --input-file");
+
+        assertThat(panic("frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("frobnicate");
+    }
+
+    @Test
+    void should_print_help_for_every_command() {
+        assertThat(panic("--help")).isZero();
+        assertThat(out.toString()).contains("run").contains("models").contains("export");
+        for (String command : List.of("run", "models", "export")) {
+            assertThat(panic(command, "--help")).isZero();
+        }
+        assertThat(out.toString()).contains("--max-steps").contains("--network").contains("--platform")
+                .contains("--runs-dir");
+    }
+
+    @Test
+    void should_read_durations_as_people_write_them() {
+        DurationConverter c = new DurationConverter();
+        assertThat(c.convert("250ms").toMillis()).isEqualTo(250);
+        assertThat(c.convert("1.5s").toMillis()).isEqualTo(1500);
+        assertThat(c.convert("5m").toSeconds()).isEqualTo(300);
+        assertThat(c.convert("PT1H").toMinutes()).isEqualTo(60);
+    }
+}
