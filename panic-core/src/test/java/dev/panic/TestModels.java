@@ -23,6 +23,6 @@ final class TestModels {
     }
 
     static Payload.Image png(int seed) {
-        return (Payload.Image) Payload.image(new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) seed}, "image/png");
+        return Payload.image(new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) seed}, "image/png");
     }
 }

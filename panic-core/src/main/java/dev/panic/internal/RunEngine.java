@@ -54,6 +54,7 @@ public final class RunEngine implements Run {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EVENT_BUFFER = 256;
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     /** Everything the builder collected. */
     public record Config(String id, Network network, Payload input, List<StopRule> stopRules,
@@ -418,14 +419,8 @@ public final class RunEngine implements Run {
 
     @Override
     public Run await() {
-        try {
-            return completion.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PanicException("interrupted while waiting for run " + id + " (it goes on)", e);
-        } catch (ExecutionException e) {
-            throw PanicException.from(e.getCause());
-        }
+        await(FOREVER);
+        return this;
     }
 
     @Override
