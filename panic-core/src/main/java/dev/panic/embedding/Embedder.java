@@ -1,0 +1,70 @@
+package dev.panic.embedding;
+
+import dev.panic.Embedding;
+import dev.panic.Modality;
+import dev.panic.Payload;
+import dev.panic.exception.ValidationException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns outputs into vectors, so that a run can measure how close each output is to earlier ones:
+ * the basis of fixed-point, cycle and drift detection.
+ *
+ * <p>Some embedders run in process (panic-embeddings) and answer at once; others call a platform
+ * (Replicate ImageBind, OpenAI or Ollama embeddings) and answer later. Both return futures.
+ * Implementations are thread-safe.
+ */
+public interface Embedder {
+
+    /** A stable id, used as the key of the vector in {@link dev.panic.Prediction#embeddings()}, e.g. {@code minilm}. */
+    String id();
+
+    /** The modalities it can embed. */
+    Set<Modality> modalities();
+
+    /** The length of every vector it returns. */
+    int dimension();
+
+    /**
+     * Embeds several payloads in one call, which is faster for most embedders.
+     *
+     * @return a future of one vector per input, in input order; it fails with a
+     *         {@link dev.panic.exception.PanicException} subclass saying why
+     * @throws ValidationException at once if an input is null or of a modality it does not accept
+     */
+    CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs);
+
+    /** Embeds one payload. */
+    default CompletableFuture<Embedding> embed(Payload input) {
+        return embedAll(List.of(input)).thenApply(list -> list.get(0));
+    }
+
+    /** True if it can embed payloads of {@code modality}. */
+    default boolean accepts(Modality modality) {
+        return modalities().contains(modality);
+    }
+
+    /**
+     * Checks that every input is present and of an accepted modality; for implementations to call
+     * first in {@link #embedAll}.
+     *
+     * @throws ValidationException naming the first bad input
+     */
+    default void checkInputs(List<? extends Payload> inputs) {
+        if (inputs == null) {
+            throw new ValidationException("inputs to embedder '" + id() + "' are null");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            Payload p = inputs.get(i);
+            if (p == null) {
+                throw new ValidationException("input " + i + " to embedder '" + id() + "' is null");
+            }
+            if (!accepts(p.modality())) {
+                throw new ValidationException("embedder '" + id() + "' takes " + modalities() + " but input " + i
+                        + " is " + p.modality());
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Embedders: vectors of outputs, for measuring how a run's outputs relate to each other. */
+package dev.panic.embedding;
