@@ -33,11 +33,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +92,7 @@ public final class RunEngine implements Run {
 
     private RunEngine(Config config) {
         this.config = config;
-        this.executor = config.executor() != null ? config.executor() : SharedPool.INSTANCE;
+        this.executor = config.executor() != null ? config.executor() : SharedScheduler.get();
         this.startedAt = config.clock().instant();
         this.startNanos = System.nanoTime();
         this.id = config.id() != null ? config.id() : newId(startedAt);
@@ -446,22 +444,5 @@ public final class RunEngine implements Run {
     @Override
     public String toString() {
         return "Run[" + id + ", " + status + ", " + config.network() + "]";
-    }
-
-    /** The default pool: daemon threads, so an unfinished run never keeps the JVM alive. */
-    private static final class SharedPool {
-        static final ScheduledExecutorService INSTANCE = create();
-
-        private static ScheduledExecutorService create() {
-            AtomicInteger n = new AtomicInteger();
-            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-                        Thread t = new Thread(r, "panic-run-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.setRemoveOnCancelPolicy(true);
-            return pool;
-        }
     }
 }

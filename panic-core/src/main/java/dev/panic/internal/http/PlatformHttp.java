@@ -1,0 +1,409 @@
+package dev.panic.internal.http;
+
+import dev.panic.Modality;
+import dev.panic.Payload;
+import dev.panic.exception.InvalidRequestException;
+import dev.panic.exception.PanicException;
+import dev.panic.exception.RateLimitedException;
+import dev.panic.exception.TimeoutException;
+import dev.panic.exception.UnavailableException;
+import dev.panic.exception.ValidationException;
+import dev.panic.http.HttpSettings;
+import dev.panic.internal.SharedScheduler;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP client of one platform, shared by every run that uses it. Each request goes
+ * retry → circuit breaker → rate limiter → bulkhead → {@code java.net.http}, all asynchronous:
+ * waits (back-off, rate limit, a place in flight) are timers and futures, never a sleeping thread.
+ *
+ * <p>Error answers become typed exceptions in {@link ApiErrors}. The key travels only in its
+ * header; it is never logged, and {@link Secret#scrub} removes it from every message.
+ */
+public final class PlatformHttp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformHttp.class);
+
+    private final String platform;
+    private final HttpSettings settings;
+    private final Map<String, String> defaultHeaders;
+    private final Secret secret;
+    private final ApiErrors.Context errors;
+    private final HttpClient client;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Retry readRetry;
+    private final Retry createRetry;
+    private final CircuitBreaker circuitBreaker;
+    private final RateLimiter rateLimiter;
+    private final AsyncBulkhead bulkhead;
+
+    private PlatformHttp(Builder b) {
+        this.platform = b.platform;
+        this.settings = b.settings;
+        this.secret = b.secret;
+        this.errors = new ApiErrors.Context(platform, b.keyHint, secret);
+        Map<String, String> headers = new LinkedHashMap<>(b.headers);
+        headers.putIfAbsent("User-Agent", "panic-java/0.1");
+        this.defaultHeaders = Map.copyOf(headers);
+        this.scheduler = SharedScheduler.get();
+        this.clock = Clock.systemUTC();
+        this.client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.readRetry = Retry.of(platform + "-read", retryConfig(this::retriableRead));
+        this.createRetry = Retry.of(platform + "-create", retryConfig(PlatformHttp::retriableCreate));
+        for (Retry r : new Retry[] {readRetry, createRetry}) {
+            r.getEventPublisher().onRetry(e -> LOG.debug("{}: attempt {} failed ({}); retrying in {} ms", platform,
+                    e.getNumberOfRetryAttempts(), e.getLastThrowable() == null ? "?" : e.getLastThrowable().getMessage(),
+                    e.getWaitInterval().toMillis()));
+        }
+        this.circuitBreaker = CircuitBreaker.of(platform, CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRateThreshold())
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
+                .waitDurationInOpenState(settings.openStateWait())
+                .build());
+        this.rateLimiter = RateLimiter.of(platform, RateLimiterConfig.custom()
+                .limitForPeriod(settings.requestsPerPeriod())
+                .limitRefreshPeriod(settings.period())
+                .timeoutDuration(settings.maxWaitForPermit())
+                .build());
+        this.bulkhead = new AsyncBulkhead(platform, settings.maxConcurrentCalls(), settings.maxQueueWait(), scheduler);
+    }
+
+    /** A builder for the client of {@code platform}. */
+    public static Builder builder(String platform) {
+        return new Builder(platform);
+    }
+
+    /** The platform id. */
+    public String platform() {
+        return platform;
+    }
+
+    /** The settings in force. */
+    public HttpSettings settings() {
+        return settings;
+    }
+
+    /** The key, to scrub platform messages that did not come through this client. */
+    public String scrub(String text) {
+        return secret == null ? text : secret.scrub(text);
+    }
+
+    /** The error context, for adapters that map errors found inside successful answers. */
+    public ApiErrors.Context errorContext() {
+        return errors;
+    }
+
+    private RetryConfig retryConfig(java.util.function.Predicate<Throwable> retriable) {
+        IntervalBiFunction<Object> interval = (attempt, outcome) -> {
+            if (outcome != null && outcome.isLeft() && outcome.getLeft() instanceof PanicException p
+                    && p.retryAfter().isPresent()) {
+                return p.retryAfter().get().toMillis();
+            }
+            double base = settings.initialBackoff().toMillis() * Math.pow(settings.backoffMultiplier(), attempt - 1);
+            double capped = Math.min(base, settings.maxBackoff().toMillis());
+            double spread = 1 + settings.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+            return Math.max(1L, Math.round(capped * spread));
+        };
+        return RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalBiFunction(interval)
+                .retryOnException(t -> retriable.test(unwrap(t)))
+                .build();
+    }
+
+    private boolean retriableRead(Throwable t) {
+        return t instanceof PanicException p && p.isRetriable() && withinRetryAfterLimit(p);
+    }
+
+    /** A create is repeated only if the platform refused it or never saw it. */
+    private static boolean retriableCreate(Throwable t) {
+        return (t instanceof RateLimitedException || neverSent(t)) && t instanceof PanicException;
+    }
+
+    private boolean withinRetryAfterLimit(PanicException p) {
+        return p.retryAfter().map(d -> d.compareTo(settings.maxRetryAfter()) <= 0).orElse(true);
+    }
+
+    private static boolean neverSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof HttpConnectTimeoutException || c instanceof NotSent) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks a failure that happened before the request left this process (circuit open, queue timeout). */
+    private static final class NotSent extends RuntimeException {
+        NotSent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Sends a request, with every resilience rule, and completes with the 2xx answer or a typed
+     * {@link PanicException}.
+     */
+    public CompletableFuture<ApiResponse> send(ApiRequest request) {
+        Retry retry = request.kind() == ApiRequest.Kind.CREATE ? createRetry : readRetry;
+        Supplier<java.util.concurrent.CompletionStage<ApiResponse>> attempt = () -> guarded(request);
+        CompletableFuture<ApiResponse> result = new CompletableFuture<>();
+        retry.executeCompletionStage(scheduler, attempt).whenComplete((r, e) -> {
+            if (e != null) {
+                result.completeExceptionally(unwrap(e));
+            } else {
+                result.complete(r);
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<ApiResponse> guarded(ApiRequest request) {
+        if (!circuitBreaker.tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(new UnavailableException(platform
+                    + " has failed too often lately, so calls are paused for " + settings.openStateWait()
+                    + " (circuit open); try again later", new NotSent("circuit open")));
+        }
+        long waitNanos = rateLimiter.reservePermission();
+        if (waitNanos < 0) {
+            circuitBreaker.releasePermission();
+            return CompletableFuture.failedFuture(new RateLimitedException("more requests to " + platform
+                    + " are queued than its rate limit of " + settings.requestsPerPeriod() + " per " + settings.period()
+                    + " lets through within " + settings.maxWaitForPermit() + "; slow down or raise maxWaitForPermit",
+                    new NotSent("rate limit"), -1, settings.period()));
+        }
+        CompletableFuture<ApiResponse> result = new CompletableFuture<>();
+        Runnable go = () -> bulkhead.acquire().whenComplete((ignored, queueError) -> {
+            if (queueError != null) {
+                circuitBreaker.releasePermission();
+                result.completeExceptionally(new UnavailableException(unwrap(queueError).getMessage(),
+                        new NotSent("queue")));
+                return;
+            }
+            long start = System.nanoTime();
+            exchange(request).whenComplete((response, error) -> {
+                bulkhead.release();
+                long took = System.nanoTime() - start;
+                Throwable failure = error == null ? null : unwrap(error);
+                if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
+                    circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
+                } else {
+                    // A 4xx is the caller's problem, not a sign the platform is down.
+                    circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                }
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(response);
+                }
+            });
+        });
+        if (waitNanos == 0) {
+            go.run();
+        } else {
+            scheduler.schedule(go, waitNanos, TimeUnit.NANOSECONDS);
+        }
+        return result;
+    }
+
+    private CompletableFuture<ApiResponse> exchange(ApiRequest request) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
+                .timeout(request.timeout() != null ? request.timeout() : settings.requestTimeout());
+        if ("http".equalsIgnoreCase(request.uri().getScheme())) {
+            b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-text local servers
+        }
+        defaultHeaders.forEach(b::header);
+        request.headers().forEach(b::header);
+        if (request.contentType() != null) {
+            b.header("Content-Type", request.contentType());
+        }
+        if (secret != null) {
+            b.header("Authorization", "Bearer " + secret.reveal());
+        }
+        b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        long start = System.nanoTime();
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (error != null) {
+                PanicException mapped = transportFailure(request, unwrap(error));
+                LOG.debug("{} {} {} failed after {} ms: {}", platform, request.method(), request.uri(), ms,
+                        mapped.getMessage());
+                throw mapped;
+            }
+            LOG.debug("{} {} {} -> {} ({} bytes) in {} ms", platform, request.method(), request.uri(),
+                    response.statusCode(), response.body().length, ms);
+            if (response.statusCode() >= 400) {
+                throw ApiErrors.fromResponse(errors, response.statusCode(), response.headers(), response.body(),
+                        clock.instant());
+            }
+            return new ApiResponse(platform, response.statusCode(), response.headers(), response.body());
+        });
+    }
+
+    private PanicException transportFailure(ApiRequest request, Throwable e) {
+        String where = request.uri().getScheme() + "://" + request.uri().getAuthority();
+        if (e instanceof PanicException p) {
+            return p;
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return new UnavailableException("could not connect to " + platform + " at " + where + " within "
+                    + settings.connectTimeout() + "; check the address and your network", e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new TimeoutException(platform + " did not answer " + request.method() + " " + request.uri().getPath()
+                    + " within " + (request.timeout() != null ? request.timeout() : settings.requestTimeout())
+                    + "; raise requestTimeout or try again later", e);
+        }
+        if (e instanceof ConnectException) {
+            return new UnavailableException("could not connect to " + platform + " at " + where
+                    + " (connection refused); is the server running and the address right?", e);
+        }
+        if (e instanceof IOException) {
+            return new UnavailableException("the connection to " + platform + " at " + where + " failed: "
+                    + scrub(String.valueOf(e.getMessage())) + "; try again later", e);
+        }
+        return new PanicException("calling " + platform + " failed: " + scrub(String.valueOf(e)), e);
+    }
+
+    /**
+     * Fetches an output file into a payload of {@code expected} modality. Only {@code https:} and
+     * {@code data:} addresses are accepted ({@code http:} only to this machine, for local servers
+     * and tests); the size is capped by {@link HttpSettings#maxDownloadBytes()}, and the type must
+     * be an image or sound as expected (sniffed from the bytes when the server says only
+     * {@code application/octet-stream}). The bytes are kept at once, because platforms' output
+     * URLs expire.
+     */
+    public CompletableFuture<Payload> download(String address, Modality expected) {
+        URI uri;
+        try {
+            if (address.startsWith("data:")) {
+                DataUri.Decoded d = DataUri.decode(address);
+                if (d.bytes().length > settings.maxDownloadBytes()) {
+                    throw new InvalidRequestException(platform + " sent a data URI of " + d.bytes().length
+                            + " bytes, more than maxDownloadBytes " + settings.maxDownloadBytes());
+                }
+                return CompletableFuture.completedFuture(Media.payload(d.bytes(), d.mediaType(), expected, "a data URI"));
+            }
+            uri = URI.create(address);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new InvalidRequestException(platform + " gave an output address that is not a URI: '"
+                    + Json.excerpt(address.getBytes(java.nio.charset.StandardCharsets.UTF_8), 120) + "'", e));
+        } catch (PanicException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!isAllowedDownload(uri)) {
+            return CompletableFuture.failedFuture(new ValidationException("refusing to fetch output from '" + uri
+                    + "': only https: and data: addresses are fetched (http: only from this machine)"));
+        }
+        ApiRequest get = ApiRequest.get(uri);
+        return sendCapped(get).thenApply(r -> Media.payload(r.body(), r.header("Content-Type").orElse(""), expected,
+                uri.toString()));
+    }
+
+    private CompletableFuture<ApiResponse> sendCapped(ApiRequest get) {
+        return send(get).thenApply(r -> {
+            if (r.body().length > settings.maxDownloadBytes()) {
+                throw new InvalidRequestException("output file at " + get.uri() + " is " + r.body().length
+                        + " bytes, more than maxDownloadBytes " + settings.maxDownloadBytes());
+            }
+            return r;
+        });
+    }
+
+    static boolean isAllowedDownload(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("https")) {
+            return true;
+        }
+        if (scheme.equals("http") && uri.getHost() != null) {
+            String h = uri.getHost();
+            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        }
+        return false;
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Current in-flight and waiting counts, for tests and diagnostics. */
+    public String loadDescription() {
+        return bulkhead.inUse() + " in flight, " + bulkhead.waiting() + " waiting, circuit "
+                + circuitBreaker.getState();
+    }
+
+    /** Builds a {@link PlatformHttp}. */
+    public static final class Builder {
+        private final String platform;
+        private HttpSettings settings = HttpSettings.defaults();
+        private Secret secret;
+        private String keyHint = "check the API key";
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Builder(String platform) {
+            this.platform = platform;
+        }
+
+        /** Timeouts, retries and limits. */
+        public Builder settings(HttpSettings s) {
+            settings = s == null ? HttpSettings.defaults() : s;
+            return this;
+        }
+
+        /** The bearer key, or null for none. */
+        public Builder bearer(Secret s) {
+            secret = s;
+            return this;
+        }
+
+        /** What to tell the user when the key is refused. */
+        public Builder keyHint(String hint) {
+            keyHint = hint;
+            return this;
+        }
+
+        /** A header sent with every request. */
+        public Builder header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /** The client. */
+        public PlatformHttp build() {
+            return new PlatformHttp(this);
+        }
+    }
+}
