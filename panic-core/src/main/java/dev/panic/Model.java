@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * A creative AI model (or a simulator standing in for one), with one call shape for every
@@ -34,6 +35,15 @@ public final class Model {
     public interface Invoker {
         /** Starts the call. */
         CompletableFuture<ModelOutput> invoke(Payload input, Parameters parameters);
+
+        /**
+         * Starts the call, reporting output as it arrives (text tokens of a streaming model) to
+         * {@code partial}, in order, before the returned future completes. Platforms that cannot
+         * stream keep this default, which reports nothing.
+         */
+        default CompletableFuture<ModelOutput> invoke(Payload input, Parameters parameters, Consumer<String> partial) {
+            return invoke(input, parameters);
+        }
     }
 
     private final ModelInfo info;
@@ -93,6 +103,17 @@ public final class Model {
      * @throws ValidationException at once if {@code input} is null or of the wrong modality
      */
     public CompletableFuture<ModelOutput> invokeAsync(Payload input, Parameters overrides) {
+        return invokeAsync(input, overrides, null);
+    }
+
+    /**
+     * Starts a call like {@link #invokeAsync(Payload, Parameters)}, and passes each piece of
+     * output to {@code partial} as the platform streams it (text tokens), before the future
+     * completes. Models that do not stream call it never.
+     *
+     * @param partial receives output pieces in order; null for none
+     */
+    public CompletableFuture<ModelOutput> invokeAsync(Payload input, Parameters overrides, Consumer<String> partial) {
         if (input == null) {
             throw new ValidationException("input for model '" + id() + "' is null");
         }
@@ -102,7 +123,7 @@ public final class Model {
         Parameters merged = parameters.merge(overrides);
         CompletableFuture<ModelOutput> future;
         try {
-            future = invoker.invoke(input, merged);
+            future = partial == null ? invoker.invoke(input, merged) : invoker.invoke(input, merged, partial);
         } catch (PanicException e) {
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {

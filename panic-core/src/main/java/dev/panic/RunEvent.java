@@ -4,12 +4,13 @@ import java.time.Instant;
 
 /**
  * What a run tells a frontend as it goes, in order: {@link Started}; then per step a
- * {@link PredictionStarted} followed by a {@link PredictionMade} or {@link PredictionFailed} (and an
+ * {@link PredictionStarted}, any {@link PartialOutput}s of a streaming model, then a
+ * {@link PredictionMade} or {@link PredictionFailed} (and an
  * {@link Observed} where an observe-only rule would have stopped the run); then exactly one
  * {@link Finished}. A step cut short by cancellation or a time limit has no second event.
  */
-public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionStarted, RunEvent.PredictionMade,
-        RunEvent.PredictionFailed, RunEvent.Observed, RunEvent.Finished {
+public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionStarted, RunEvent.PartialOutput,
+        RunEvent.PredictionMade, RunEvent.PredictionFailed, RunEvent.Observed, RunEvent.Finished {
 
     /** The run this event belongs to. */
     String runId();
@@ -36,6 +37,18 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionSt
      */
     record PredictionStarted(String runId, int sequence, ModelId modelId, Payload input, Instant at)
             implements RunEvent {
+    }
+
+    /**
+     * A piece of output a streaming model has produced so far (e.g. a few tokens), for showing
+     * text as it arrives. The complete output follows in {@link PredictionMade}.
+     *
+     * @param runId    the run
+     * @param sequence the prediction's sequence number
+     * @param modelId  the model that is answering
+     * @param piece    the new piece, to append to the pieces before it
+     */
+    record PartialOutput(String runId, int sequence, ModelId modelId, String piece) implements RunEvent {
     }
 
     /**

@@ -220,6 +220,34 @@ class RunTest {
     }
 
     @Test
+    void should_pass_streamed_pieces_on_as_events_before_the_prediction() {
+        Model.Invoker streaming = new Model.Invoker() {
+            @Override
+            public CompletableFuture<ModelOutput> invoke(Payload input, Parameters parameters) {
+                return invoke(input, parameters, piece -> { });
+            }
+
+            @Override
+            public CompletableFuture<ModelOutput> invoke(Payload input, Parameters parameters,
+                                                         java.util.function.Consumer<String> partial) {
+                partial.accept("a ");
+                partial.accept("cat");
+                return CompletableFuture.completedFuture(new ModelOutput(Payload.text("a cat"), null));
+            }
+        };
+        Model model = Model.of(new ModelInfo(ModelId.parse("test:stream"), Modality.TEXT, Modality.TEXT, ""),
+                Parameters.empty(), streaming);
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+        Run.builder(Network.of(model), Payload.text("x")).maxSteps(1).listener(events::add).start().await();
+
+        assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("Started",
+                "PredictionStarted", "PartialOutput", "PartialOutput", "PredictionMade", "Finished");
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.PartialOutput)
+                .extracting(e -> ((RunEvent.PartialOutput) e).piece()).containsExactly("a ", "cat");
+    }
+
+    @Test
     void should_publish_events_to_flow_subscribers() throws Exception {
         GatedModel gated = new GatedModel();
         Run run = Run.builder(Network.of(gated.model), Payload.text("x")).maxSteps(2).start();

@@ -155,7 +155,8 @@ public final class RunEngine implements Run {
                 return;
             }
             try {
-                call = model.invokeAsync(input, Parameters.empty());
+                call = model.invokeAsync(input, Parameters.empty(),
+                        piece -> emit(new RunEvent.PartialOutput(id, sequence, model.id(), piece)));
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);
             }

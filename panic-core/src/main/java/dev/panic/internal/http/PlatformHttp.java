@@ -174,8 +174,22 @@ public final class PlatformHttp {
      * {@link PanicException}.
      */
     public CompletableFuture<ApiResponse> send(ApiRequest request) {
+        return send(request, null);
+    }
+
+    /**
+     * Sends a request whose successful answer is a stream of lines (NDJSON), handing each
+     * non-blank line to {@code onLine} as it arrives; the returned answer then has an empty body.
+     * If {@code onLine} throws, the request fails with what it threw (e.g. an error line after a 200).
+     * An error status is read whole and mapped as usual.
+     */
+    public CompletableFuture<ApiResponse> sendStreaming(ApiRequest request, java.util.function.Consumer<String> onLine) {
+        return send(request, java.util.Objects.requireNonNull(onLine, "onLine"));
+    }
+
+    private CompletableFuture<ApiResponse> send(ApiRequest request, java.util.function.Consumer<String> onLine) {
         Retry retry = request.kind() == ApiRequest.Kind.CREATE ? createRetry : readRetry;
-        Supplier<java.util.concurrent.CompletionStage<ApiResponse>> attempt = () -> guarded(request);
+        Supplier<java.util.concurrent.CompletionStage<ApiResponse>> attempt = () -> guarded(request, onLine);
         CompletableFuture<ApiResponse> result = new CompletableFuture<>();
         retry.executeCompletionStage(scheduler, attempt).whenComplete((r, e) -> {
             if (e != null) {
@@ -187,7 +201,7 @@ public final class PlatformHttp {
         return result;
     }
 
-    private CompletableFuture<ApiResponse> guarded(ApiRequest request) {
+    private CompletableFuture<ApiResponse> guarded(ApiRequest request, java.util.function.Consumer<String> onLine) {
         if (!circuitBreaker.tryAcquirePermission()) {
             return CompletableFuture.failedFuture(new UnavailableException(platform
                     + " has failed too often lately, so calls are paused for " + settings.openStateWait()
@@ -210,7 +224,7 @@ public final class PlatformHttp {
                 return;
             }
             long start = System.nanoTime();
-            exchange(request).whenComplete((response, error) -> {
+            exchange(request, onLine).whenComplete((response, error) -> {
                 bulkhead.release();
                 long took = System.nanoTime() - start;
                 Throwable failure = error == null ? null : unwrap(error);
@@ -235,7 +249,7 @@ public final class PlatformHttp {
         return result;
     }
 
-    private CompletableFuture<ApiResponse> exchange(ApiRequest request) {
+    private CompletableFuture<ApiResponse> exchange(ApiRequest request, java.util.function.Consumer<String> onLine) {
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
                 .timeout(request.timeout() != null ? request.timeout() : settings.requestTimeout());
         if ("http".equalsIgnoreCase(request.uri().getScheme())) {
@@ -252,7 +266,16 @@ public final class PlatformHttp {
         b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         long start = System.nanoTime();
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+        LineSink sink = onLine == null ? null : new LineSink(onLine);
+        HttpResponse.BodyHandler<byte[]> handler = sink == null ? HttpResponse.BodyHandlers.ofByteArray()
+                : info -> info.statusCode() >= 400 ? HttpResponse.BodySubscribers.ofByteArray()
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(sink),
+                        done -> new byte[0]);
+        return client.sendAsync(b.build(), handler).handle((response, error) -> {
+            // What the adapter threw wins over the transport error its cancelling may have caused.
+            if (sink != null && sink.failure != null) {
+                throw sink.failure;
+            }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (error != null) {
                 PanicException mapped = transportFailure(request, unwrap(error));
@@ -268,6 +291,46 @@ public final class PlatformHttp {
             }
             return new ApiResponse(platform, response.statusCode(), response.headers(), response.body());
         });
+    }
+
+    /** Hands lines to the adapter as they arrive; remembers what the adapter threw and stops reading. */
+    private static final class LineSink implements java.util.concurrent.Flow.Subscriber<String> {
+        private final java.util.function.Consumer<String> onLine;
+        private java.util.concurrent.Flow.Subscription subscription;
+        private volatile RuntimeException failure;
+
+        LineSink(java.util.function.Consumer<String> onLine) {
+            this.onLine = onLine;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (failure != null || line.isBlank()) {
+                return;
+            }
+            try {
+                onLine.accept(line);
+            } catch (RuntimeException e) {
+                failure = e;
+                subscription.cancel();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // The exchange's future fails with it.
+        }
+
+        @Override
+        public void onComplete() {
+            // The exchange's future completes.
+        }
     }
 
     private PanicException transportFailure(ApiRequest request, Throwable e) {

@@ -302,4 +302,22 @@ class PlatformHttpTest {
         assertThatThrownBy(() -> http.download("file:///etc/passwd", Modality.IMAGE).join())
                 .hasCauseInstanceOf(ValidationException.class);
     }
+
+    @Test
+    void should_hand_streamed_lines_over_as_they_come_and_stop_on_an_error_line() {
+        server.stubFor(post("/stream").willReturn(aResponse().withHeader("Content-Type", "application/x-ndjson")
+                .withBody("{\"response\":\"a\"}\n\n{\"response\":\"b\"}\n{\"error\":\"out of memory\"}\n{\"response\":\"c\"}\n")));
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PlatformHttp http = client(fast().build());
+
+        assertThatThrownBy(() -> http.sendStreaming(ApiRequest.create(uri("/stream"), json("{}")), line -> {
+            if (line.contains("error")) {
+                throw new UnavailableException("stream said: " + line);
+            }
+            lines.add(line);
+        }).join()).hasCauseInstanceOf(UnavailableException.class).hasMessageContaining("out of memory");
+
+        assertThat(lines).containsExactly("{\"response\":\"a\"}", "{\"response\":\"b\"}");
+        server.verify(1, postRequestedFor(urlEqualTo("/stream")));
+    }
 }
