@@ -271,7 +271,7 @@ public final class PlatformHttp {
                 : info -> info.statusCode() >= 400 ? HttpResponse.BodySubscribers.ofByteArray()
                 : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(sink),
                         done -> new byte[0]);
-        return client.sendAsync(b.build(), handler).handle((response, error) -> {
+        CompletableFuture<ApiResponse> exchanged = client.sendAsync(b.build(), handler).handle((response, error) -> {
             // What the adapter threw wins over the transport error its cancelling may have caused.
             if (sink != null && sink.failure != null) {
                 throw sink.failure;
@@ -291,6 +291,21 @@ public final class PlatformHttp {
             }
             return new ApiResponse(platform, response.statusCode(), response.headers(), response.body());
         });
+        if (sink == null) {
+            return exchanged;
+        }
+        // Once the adapter rejects a line the stream is cancelled, and the client may then never
+        // complete its own future; the call ends with the adapter's failure at once instead.
+        CompletableFuture<ApiResponse> result = new CompletableFuture<>();
+        exchanged.whenComplete((r, e) -> {
+            if (e != null) {
+                result.completeExceptionally(unwrap(e));
+            } else {
+                result.complete(r);
+            }
+        });
+        sink.aborted.whenComplete((ignored, e) -> result.completeExceptionally(e));
+        return result;
     }
 
     /** Hands lines to the adapter as they arrive; remembers what the adapter threw and stops reading. */
@@ -298,6 +313,7 @@ public final class PlatformHttp {
         private final java.util.function.Consumer<String> onLine;
         private java.util.concurrent.Flow.Subscription subscription;
         private volatile RuntimeException failure;
+        private final CompletableFuture<Void> aborted = new CompletableFuture<>();
 
         LineSink(java.util.function.Consumer<String> onLine) {
             this.onLine = onLine;
@@ -319,6 +335,7 @@ public final class PlatformHttp {
             } catch (RuntimeException e) {
                 failure = e;
                 subscription.cancel();
+                aborted.completeExceptionally(e);
             }
         }
 

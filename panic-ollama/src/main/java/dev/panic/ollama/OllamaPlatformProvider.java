@@ -1,0 +1,30 @@
+package dev.panic.ollama;
+
+import dev.panic.spi.Platform;
+import dev.panic.spi.PlatformContext;
+import dev.panic.spi.PlatformProvider;
+
+/**
+ * Finds the Ollama platform for {@link java.util.ServiceLoader}: the server from
+ * {@code OLLAMA_HOST} (default {@code http://localhost:11434}) and an optional bearer key from
+ * {@code OLLAMA_API_KEY}, for hosted Ollama.
+ */
+public final class OllamaPlatformProvider implements PlatformProvider {
+
+    /** Needed by {@link java.util.ServiceLoader}. */
+    public OllamaPlatformProvider() {
+    }
+
+    @Override
+    public String id() {
+        return OllamaPlatform.ID;
+    }
+
+    @Override
+    public Platform create(PlatformContext context) {
+        OllamaPlatform.Builder b = OllamaPlatform.builder();
+        context.setting("OLLAMA_HOST").ifPresent(b::host);
+        context.setting("OLLAMA_API_KEY").ifPresent(b::apiKey);
+        return b.build();
+    }
+}
