@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * of every platform, {@code export} saved runs in the Fake Panic shape.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
- * complete, 2 for bad options.
+ * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
+ * options.
  */
 @Command(name = "panic", mixinStandardHelpOptions = true, versionProvider = PanicCli.Version.class,
         description = "PANIC: wire creative AI models into closed loops and watch what the loops do.",
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Run 'panic COMMAND --help' for a command's options."})
 public final class PanicCli implements Runnable {
 
-    /** Exit code of a command that could not complete (a failed run, an unreadable store). */
+    /** Exit code of a command that could not complete (a failed run, a platform not ready, an unreadable store). */
     static final int FAILED = 1;
 
     @CommandLine.Spec

@@ -2,6 +2,7 @@ package dev.panic.examples;
 
 import dev.panic.MediaTypes;
 import dev.panic.Modality;
+import dev.panic.Model;
 import dev.panic.Network;
 import dev.panic.Pacing;
 import dev.panic.Payload;
@@ -13,13 +14,18 @@ import dev.panic.RunStatus;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
 import dev.panic.exception.ValidationException;
+import dev.panic.spi.Readiness;
 import dev.panic.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -86,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
         Platforms registry = platforms.get();
         Network net = registry.network(network.toArray(String[]::new));
         Payload input = initialInput(net.input());
+        if (!platformsReady(registry, net)) {
+            return PanicCli.FAILED;
+        }
 
         Run.Builder builder = Run.builder(net, input).maxSteps(maxSteps)
                 .listener(new Progress(console, maxSteps));
@@ -121,6 +130,27 @@ final class RunCommand implements Callable<Integer> {
         }
         report(run);
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
+    }
+
+    /**
+     * Says which platform cannot serve the network (no API key, server down) and what to do,
+     * instead of starting a run whose first call would fail.
+     */
+    private boolean platformsReady(Platforms registry, Network net) {
+        Map<String, List<String>> modelsByPlatform = new LinkedHashMap<>();
+        for (Model m : net.models()) {
+            modelsByPlatform.computeIfAbsent(m.id().platform(), p -> new ArrayList<>()).add(m.id().toString());
+        }
+        boolean ready = true;
+        for (Map.Entry<String, List<String>> e : modelsByPlatform.entrySet()) {
+            Readiness r = registry.platform(e.getKey()).readiness();
+            if (!r.ready()) {
+                console.error("platform '" + e.getKey() + "' is not ready: " + r.detail() + " (needed by "
+                        + String.join(", ", new LinkedHashSet<>(e.getValue())) + ")");
+                ready = false;
+            }
+        }
+        return ready;
     }
 
     private Payload initialInput(Modality wanted) {

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panic.Payload;
 import dev.panic.Platforms;
+import dev.panic.spi.PlatformContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,39 @@ class PanicCliTest {
         assertThat(out.toString()).contains("sim  [ready: ")
                 .containsPattern("sim:painter\\s+TEXT -> IMAGE")
                 .containsPattern("sim:describer\\s+IMAGE -> TEXT");
+    }
+
+    /** The CLI with platforms configured from {@code env} instead of the process environment. */
+    private int panicWith(Map<String, String> env, String... args) {
+        return PanicCli.execute(() -> Platforms.builder().context(PlatformContext.of(env::get)).discover().build(),
+                new PrintWriter(out), new PrintWriter(err), false, args);
+    }
+
+    @Test
+    void should_list_replicate_models_and_whether_its_token_is_set() {
+        assertThat(panicWith(Map.of(), "models", "-p", "replicate")).isZero();
+        assertThat(out.toString())
+                .contains("replicate  [not ready: set REPLICATE_API_TOKEN to an API token from https://replicate.com/account/api-tokens]")
+                .containsPattern("replicate:black-forest-labs/flux-schnell\\s+TEXT -> IMAGE")
+                .containsPattern("replicate:salesforce/blip\\s+IMAGE -> TEXT")
+                .containsPattern("replicate:openai/whisper\\s+AUDIO -> TEXT");
+
+        assertThat(panicWith(Map.of("REPLICATE_API_TOKEN", "r8_not_a_real_token"), "models", "-p", "replicate")).isZero();
+        assertThat(out.toString()).contains("replicate  [ready: REPLICATE_API_TOKEN is set]")
+                .doesNotContain("r8_not_a_real_token");
+    }
+
+    @Test
+    void should_refuse_to_start_a_run_on_a_platform_that_is_not_ready_and_say_what_to_do() {
+        int code = panicWith(Map.of(), "run", "-o", dir.toString(),
+                "--network", "replicate:black-forest-labs/flux-schnell,replicate:salesforce/blip");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("platform 'replicate' is not ready: set REPLICATE_API_TOKEN")
+                .contains("replicate:black-forest-labs/flux-schnell, replicate:salesforce/blip")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(out.toString()).doesNotContain("network:");
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test
