@@ -26,7 +26,7 @@ public enum OpenAiModel {
             "DALL-E 3; size 1024x1024|1792x1024|1024x1792, quality standard|hd, style vivid|natural"),
     /** GPT image 1; {@code size}, {@code quality} low to high, {@code output_format} png, jpeg or webp. */
     GPT_IMAGE_1("gpt-image-1", Modality.TEXT, Modality.IMAGE,
-            "GPT image 1; size 1024x1024|1536x1024|1024x1536|auto, quality low|medium|high|auto, output_format"),
+            "GPT image 1; size 1024x1024|1536x1024|1024x1536|auto, quality low|medium|high|auto, output_format png|jpeg|webp"),
     /** GPT image 1 mini, with the options of {@link #GPT_IMAGE_1}. */
     GPT_IMAGE_1_MINI("gpt-image-1-mini", Modality.TEXT, Modality.IMAGE, "GPT image 1 mini; options as gpt-image-1"),
     /** GPT image 1.5, with the options of {@link #GPT_IMAGE_1}. */
