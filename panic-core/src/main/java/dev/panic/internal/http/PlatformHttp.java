@@ -54,6 +54,7 @@ public final class PlatformHttp {
     private final HttpSettings settings;
     private final Map<String, String> defaultHeaders;
     private final Secret secret;
+    private final URI credentialsOrigin;
     private final ApiErrors.Context errors;
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
@@ -68,6 +69,7 @@ public final class PlatformHttp {
         this.platform = b.platform;
         this.settings = b.settings;
         this.secret = b.secret;
+        this.credentialsOrigin = b.credentialsOrigin;
         this.errors = new ApiErrors.Context(platform, b.keyHint, secret);
         Map<String, String> headers = new LinkedHashMap<>(b.headers);
         headers.putIfAbsent("User-Agent", "panic-java/0.1");
@@ -260,7 +262,7 @@ public final class PlatformHttp {
         if (request.contentType() != null) {
             b.header("Content-Type", request.contentType());
         }
-        if (secret != null) {
+        if (secret != null && carriesCredentials(request.uri())) {
             b.header("Authorization", "Bearer " + secret.reveal());
         }
         b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
@@ -420,6 +422,28 @@ public final class PlatformHttp {
         });
     }
 
+    /**
+     * Whether the key goes with a request to {@code uri}: always, unless the client was told the
+     * one origin its API lives at, so that a download from a third-party store (OpenAI's image
+     * URLs point at cloud storage) never receives it.
+     */
+    boolean carriesCredentials(URI uri) {
+        return credentialsOrigin == null || sameOrigin(credentialsOrigin, uri);
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : "http".equalsIgnoreCase(u.getScheme()) ? 80 : -1;
+    }
+
     static boolean isAllowedDownload(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (scheme.equals("https")) {
@@ -450,6 +474,7 @@ public final class PlatformHttp {
         private final String platform;
         private HttpSettings settings = HttpSettings.defaults();
         private Secret secret;
+        private URI credentialsOrigin;
         private String keyHint = "check the API key";
         private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -466,6 +491,16 @@ public final class PlatformHttp {
         /** The bearer key, or null for none. */
         public Builder bearer(Secret s) {
             secret = s;
+            return this;
+        }
+
+        /**
+         * Sends the bearer key only to requests for this origin (scheme, host and port of
+         * {@code apiBase}); other hosts, such as the storage an output URL points at, get no key.
+         * Unset, every request carries it.
+         */
+        public Builder credentialsOnlyFor(URI apiBase) {
+            credentialsOrigin = apiBase;
             return this;
         }
 

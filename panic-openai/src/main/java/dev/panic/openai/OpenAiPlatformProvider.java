@@ -1,0 +1,37 @@
+package dev.panic.openai;
+
+import dev.panic.exception.ValidationException;
+import dev.panic.spi.Platform;
+import dev.panic.spi.PlatformContext;
+import dev.panic.spi.PlatformProvider;
+
+/**
+ * Makes the OpenAI platform discoverable: {@code Platforms.discover().platform("openai")}. Listed
+ * in this module's {@code META-INF/services/dev.panic.spi.PlatformProvider}.
+ */
+public final class OpenAiPlatformProvider implements PlatformProvider {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public OpenAiPlatformProvider() {
+    }
+
+    /** {@code openai}. */
+    @Override
+    public String id() {
+        return OpenAiPlatform.ID;
+    }
+
+    /**
+     * The platform configured from {@code OPENAI_API_KEY}, {@code OPENAI_ORG_ID},
+     * {@code OPENAI_PROJECT_ID} and {@code OPENAI_BASE_URL}. Never fails: a missing key, or a
+     * malformed setting, is reported by the platform's readiness instead.
+     */
+    @Override
+    public Platform create(PlatformContext context) {
+        try {
+            return OpenAiPlatform.builder().context(context).build();
+        } catch (ValidationException e) {
+            return OpenAiPlatform.misconfigured(e.getMessage());
+        }
+    }
+}
