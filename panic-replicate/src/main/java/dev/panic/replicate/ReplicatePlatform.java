@@ -169,10 +169,13 @@ public final class ReplicatePlatform implements Platform {
         this.imageBindVersion = versions.getOrDefault(ImageBindEmbedder.MODEL, Catalogue.IMAGEBIND_VERSION);
         this.clipVersion = versions.getOrDefault(ClipEmbedder.MODEL, Catalogue.CLIP_VERSION);
 
-        PlatformHttp reads = PlatformHttp.builder(ID).settings(http).bearer(secret)
+        // The token goes only to the API host: output files on Replicate's delivery host are public,
+        // and an output URL must never be able to collect the token.
+        PlatformHttp reads = PlatformHttp.builder(ID).settings(http).bearer(secret).credentialsOnlyFor(baseUrl)
                 .keyHint("check " + TOKEN_VARIABLE + ": it must be a valid API token from " + TOKEN_PAGE).build();
         PlatformHttp creates = PlatformHttp.builder(ID).settings(createSettings(http, predictionsPerMinute))
-                .bearer(secret).keyHint("check " + TOKEN_VARIABLE + ": it must be a valid API token from " + TOKEN_PAGE)
+                .bearer(secret).credentialsOnlyFor(baseUrl)
+                .keyHint("check " + TOKEN_VARIABLE + ": it must be a valid API token from " + TOKEN_PAGE)
                 .build();
         this.client = new ReplicateClient(baseUrl, creates, reads, flow);
     }

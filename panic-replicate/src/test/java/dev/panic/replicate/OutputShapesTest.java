@@ -26,6 +26,10 @@ class OutputShapesTest {
     @RegisterExtension
     static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
+    /** Another origin, as replicate.delivery is for api.replicate.com. */
+    @RegisterExtension
+    static WireMockExtension delivery = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
     private static final Payload IMAGE = Payload.image(PNG, "image/png");
 
     private ModelOutput call(String model, Payload input) {
@@ -41,6 +45,18 @@ class OutputShapesTest {
         ModelOutput out = call("meta/musicgen", Payload.text("calm piano"));
 
         assertThat(out.payload()).isEqualTo(Payload.audio(WAV, "audio/wav"));
+    }
+
+    @Test
+    void should_fetch_an_output_from_another_host_without_sending_it_the_token() {
+        String url = Fake.serveFile(delivery, "/pbxt/out.png", PNG, "image/png");
+        server.stubFor(post("/v1/models/black-forest-labs/flux-schnell/predictions").willReturn(prediction(server, "d1")
+                .model("black-forest-labs/flux-schnell", "hidden").succeeded("[\"" + url + "\"]").created()));
+
+        ModelOutput out = call("black-forest-labs/flux-schnell", Payload.text("a red circle"));
+
+        assertThat(out.payload()).isEqualTo(IMAGE);
+        delivery.verify(1, getRequestedFor(urlEqualTo("/pbxt/out.png")).withoutHeader("Authorization"));
     }
 
     @Test

@@ -42,8 +42,9 @@ public final class OllamaApi {
     public OllamaApi(URI host, Secret key, HttpSettings settings) {
         this.host = host;
         String hint = "set OLLAMA_API_KEY to the key the server at " + host + " expects";
-        this.http = PlatformHttp.builder("ollama").settings(settings).bearer(key).keyHint(hint).build();
-        this.probe = PlatformHttp.builder("ollama").bearer(key).keyHint(hint).settings(HttpSettings.builder()
+        this.http = PlatformHttp.builder("ollama").settings(settings).bearer(key).credentialsOnlyFor(host)
+                .keyHint(hint).build();
+        this.probe = PlatformHttp.builder("ollama").bearer(key).credentialsOnlyFor(host).keyHint(hint).settings(HttpSettings.builder()
                 .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).maxAttempts(1).build())
                 .build();
     }
