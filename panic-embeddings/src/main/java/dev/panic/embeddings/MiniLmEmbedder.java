@@ -114,7 +114,7 @@ public final class MiniLmEmbedder implements Embedder {
         return this;
     }
 
-    /** True once the model has been loaded, by this embedder or by {@link #load()}. */
+    /** True once this embedder has loaded the model, on first use or through {@link #load()}. */
     public boolean isLoaded() {
         return runtime.isLoaded();
     }
