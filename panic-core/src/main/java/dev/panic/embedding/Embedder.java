@@ -36,8 +36,15 @@ public interface Embedder {
      */
     CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs);
 
-    /** Embeds one payload. */
+    /**
+     * Embeds one payload.
+     *
+     * @throws ValidationException at once if it is null or of a modality it does not accept
+     */
     default CompletableFuture<Embedding> embed(Payload input) {
+        if (input == null) {
+            throw new ValidationException("input to embedder '" + id() + "' is null");
+        }
         return embedAll(List.of(input)).thenApply(list -> list.get(0));
     }
 
