@@ -1,0 +1,64 @@
+package dev.panic.internal.detect;
+
+/**
+ * The vector arithmetic of detection and analysis, on raw {@code float[]} so that the hot loops
+ * neither allocate nor go through {@link dev.panic.Embedding}'s defensive copies.
+ */
+public final class Vectors {
+
+    private Vectors() {
+    }
+
+    /**
+     * The dot product, accumulated in double. Four independent sums let the CPU overlap the
+     * additions (a single running sum is one long dependency chain), which roughly triples the
+     * speed at 384 dimensions; the order of summation differs from a plain loop only in the last bits.
+     */
+    public static double dot(float[] a, float[] b) {
+        int n = a.length;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) a[i] * b[i];
+            s1 += (double) a[i + 1] * b[i + 1];
+            s2 += (double) a[i + 2] * b[i + 2];
+            s3 += (double) a[i + 3] * b[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += (double) a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The Euclidean length. */
+    public static double norm(float[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    /**
+     * Cosine similarity of two vectors whose lengths are already known, clamped to [-1, 1] against
+     * rounding. 0 if either is all zeros (as {@link dev.panic.Embedding#cosine} says); NaN if either
+     * is missing or their dimensions differ, which every detector treats as "not similar".
+     */
+    public static double cosine(float[] a, double normA, float[] b, double normB) {
+        if (a == null || b == null || a.length != b.length) {
+            return Double.NaN;
+        }
+        if (normA == 0 || normB == 0) {
+            return 0;
+        }
+        double c = dot(a, b) / (normA * normB);
+        return c > 1 ? 1 : c < -1 ? -1 : c;
+    }
+
+    /** Cosine similarity of two vectors. */
+    public static double cosine(float[] a, float[] b) {
+        if (a == null || b == null || a.length != b.length) {
+            return Double.NaN;
+        }
+        return cosine(a, norm(a), b, norm(b));
+    }
+}
