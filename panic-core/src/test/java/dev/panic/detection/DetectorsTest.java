@@ -1,10 +1,10 @@
 package dev.panic.detection;
 
-import static dev.panic.detection.Trajectories.firstFiring;
-import static dev.panic.detection.Trajectories.of;
-import static dev.panic.detection.Trajectories.predictions;
-import static dev.panic.detection.Trajectories.random;
-import static dev.panic.detection.Trajectories.turn;
+import static dev.panic.testing.Trajectories.firstFiring;
+import static dev.panic.testing.Trajectories.of;
+import static dev.panic.testing.Trajectories.predictions;
+import static dev.panic.testing.Trajectories.random;
+import static dev.panic.testing.Trajectories.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,7 @@ import dev.panic.Prediction;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
 import dev.panic.exception.ValidationException;
+import dev.panic.testing.Trajectories;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.panic.detection;
+package dev.panic.testing;
 
 import dev.panic.Embedding;
 import dev.panic.Metadata;
@@ -24,16 +24,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /** Constructed trajectories of vectors with known patterns, and a way to run a rule over them. */
-final class Trajectories {
+public final class Trajectories {
 
-    static final int DIM = 384;
+    public static final int DIM = 384;
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
     private Trajectories() {
     }
 
     /** A random unit vector. */
-    static float[] random(Random r) {
+    public static float[] random(Random r) {
         float[] v = new float[DIM];
         double n = 0;
         for (int i = 0; i < DIM; i++) {
@@ -48,7 +48,7 @@ final class Trajectories {
     }
 
     /** A unit vector whose cosine with the unit vector {@code v} is exactly {@code cos}, in a random direction. */
-    static float[] turn(float[] v, double cos, Random r) {
+    public static float[] turn(float[] v, double cos, Random r) {
         float[] u = random(r);
         double dot = 0;
         for (int i = 0; i < DIM; i++) {
@@ -69,7 +69,7 @@ final class Trajectories {
     }
 
     /** {@code n} vectors made by {@code f}. */
-    static List<float[]> of(int n, IntFunction<float[]> f) {
+    public static List<float[]> of(int n, IntFunction<float[]> f) {
         List<float[]> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             list.add(f.apply(i));
@@ -78,7 +78,7 @@ final class Trajectories {
     }
 
     /** A network of {@code size} TEXT->TEXT models t:m0, t:m1...; never called. */
-    static Network network(int size) {
+    public static Network network(int size) {
         List<Model> models = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             models.add(Model.of(new ModelInfo(ModelId.parse("t:m" + i), Modality.TEXT, Modality.TEXT, ""),
@@ -89,7 +89,7 @@ final class Trajectories {
     }
 
     /** Predictions of a network of {@code size}, output {@code n} carrying {@code vectors.get(n)} from {@code embedder}. */
-    static List<Prediction> predictions(int size, String embedder, List<float[]> vectors) {
+    public static List<Prediction> predictions(int size, String embedder, List<float[]> vectors) {
         List<Prediction> out = new ArrayList<>();
         for (int n = 0; n < vectors.size(); n++) {
             out.add(prediction(n, size, Map.of(embedder, Embedding.of(vectors.get(n))), "output " + n));
@@ -97,13 +97,26 @@ final class Trajectories {
         return out;
     }
 
-    static Prediction prediction(int n, int size, Map<String, Embedding> embeddings, String text) {
-        return new Prediction("run", n, ModelId.parse("t:m" + (n % size)), Payload.text("in " + n),
+    public static Prediction prediction(int n, int size, Map<String, Embedding> embeddings, String text) {
+        return prediction("run", n, size, embeddings, text);
+    }
+
+    public static Prediction prediction(String runId, int n, int size, Map<String, Embedding> embeddings, String text) {
+        return new Prediction(runId, n, ModelId.parse("t:m" + (n % size)), Payload.text("in " + n),
                 Payload.text(text), T0.plusSeconds(n), T0.plusSeconds(n + 1), Metadata.empty(), embeddings, null);
     }
 
+    /** The model ids of {@link #network(int)}. */
+    public static List<ModelId> ids(int size) {
+        List<ModelId> ids = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ids.add(ModelId.parse("t:m" + i));
+        }
+        return ids;
+    }
+
     /** Where {@code rule} first fires over {@code predictions}, as an observe-only rule records it. */
-    static Optional<StopReason> firstFiring(StopRule rule, int size, List<Prediction> predictions) {
+    public static Optional<StopReason> firstFiring(StopRule rule, int size, List<Prediction> predictions) {
         StopRule.Check check = rule.start(network(size));
         for (Prediction p : predictions) {
             Optional<StopReason> r = check.afterPrediction(p, Duration.ofSeconds(p.sequence()));
