@@ -151,18 +151,15 @@ public final class Analyzer {
             int index = m == 1 ? 0 : (int) ((long) i * (n - 1) / (m - 1));
             sequences.add(sims.get(index).sequence());
         }
-        float[][] vectors = new float[m][];
-        double[] norms = new double[m];
+        Embedding[] vectors = new Embedding[m];
         for (int i = 0; i < m; i++) {
-            Embedding e = bySequence.get(sequences.get(i)).embeddings().get(embedderId);
-            vectors[i] = e.toArray();
-            norms[i] = Vectors.norm(vectors[i]);
+            vectors[i] = bySequence.get(sequences.get(i)).embeddings().get(embedderId);
         }
         double[] values = new double[m * m];
         for (int i = 0; i < m; i++) {
-            values[i * m + i] = norms[i] == 0 ? 0 : 1;
+            values[i * m + i] = vectors[i].norm() == 0 ? 0 : 1;
             for (int j = i + 1; j < m; j++) {
-                double c = Vectors.cosine(vectors[i], norms[i], vectors[j], norms[j]);
+                double c = Vectors.cosine(vectors[i], vectors[j]);
                 values[i * m + j] = c;
                 values[j * m + i] = c;
             }

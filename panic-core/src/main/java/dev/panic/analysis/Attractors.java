@@ -111,7 +111,7 @@ public final class Attractors {
         for (int i = 0; i < n; i++) {
             sim[i][i] = 1;
             for (int j = i + 1; j < n; j++) {
-                sim[i][j] = Vectors.cosine(states.get(i), states.get(j));
+                sim[i][j] = cosine(states.get(i), states.get(j));
                 sim[j][i] = sim[i][j];
             }
         }
@@ -130,7 +130,7 @@ public final class Attractors {
             double bestSim = Double.NEGATIVE_INFINITY;
             double sum = 0;
             for (int i : idx) {
-                double s = Vectors.cosine(states.get(i), centroid);
+                double s = cosine(states.get(i), centroid);
                 sum += s;
                 if (s > bestSim) {
                     best = i;
@@ -144,6 +144,10 @@ public final class Attractors {
         // Labels follow the first member, so a stable sort keeps ties in the order of their first run.
         attractors.sort(Comparator.comparingInt(Attractor::size).reversed());
         return new AttractorReport(id, threshold, attractors, skipped);
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        return a.length != b.length ? Double.NaN : Vectors.cosine(a, Vectors.norm(a), b, Vectors.norm(b));
     }
 
     /** The mean of the unit vectors, as a unit vector; null if there are none or they cancel out. */

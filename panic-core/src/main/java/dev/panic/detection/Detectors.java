@@ -227,23 +227,36 @@ public final class Detectors {
     }
 
     /**
-     * A slow drift, the "conveyor belt": over the last {@link #window(int) window} comparable outputs
-     * every step stays at least {@link #stepThreshold(double) stepThreshold} similar to the one
-     * before, while the similarity to the first comparable output (the origin) falls — the
-     * least-squares line through it over the window drops by at least {@link #minDrop(double) minDrop}
-     * — and is now below {@link #originThreshold(double) originThreshold}. A fixed point far from the
-     * origin has a flat similarity to it and does not count. The stop reason's {@code patternStart}
-     * is where the run of small steps began, its {@code period} the size of the network, its
-     * {@code similarity} the current similarity to the origin. Named {@code drift}.
+     * A slow drift, the "conveyor belt": the comparable outputs move in small steps — each of the
+     * last {@code 2 * window - 1} at least {@link #stepThreshold(double) stepThreshold} similar to the
+     * one before — yet keep moving on — over the last {@link #window(int) window} outputs, outputs a
+     * window apart are on average at least {@link #minDrop(double) minDrop} less similar than
+     * neighbours — and the latest is now less than
+     * {@link #originThreshold(double) originThreshold} similar to the first comparable output (the
+     * origin): its similarity to the origin has fallen. A fixed point, even a noisy one far from the
+     * origin, does not count: its outputs are as alike a window apart as next to each other. The
+     * stop reason's {@code patternStart} is where the run of small steps began, its {@code period}
+     * the size of the network, its {@code similarity} the current similarity to the origin. Named
+     * {@code drift}.
+     *
+     * <p>The window should be long enough for the drift to show: along a drift whose steps are
+     * {@code s} similar, outputs {@code w} apart are about {@code s^w} similar, so the default window
+     * sees drifts of up to about 0.99 per step; use a longer one for slower drifts.
      */
     public static final class Drift {
-        /** 8 comparable outputs: enough for a trend to stand out from the noise of single steps, few enough to flag a drift early. */
+        /**
+         * 8 comparable outputs: long enough for a drift of 0.99 per step to show, short enough to flag a
+         * drift within about 15 laps of small steps.
+         */
         public static final int DEFAULT_WINDOW = 8;
         /** 0.8: each output a close variant of the one before; below the fixed-point threshold, so a belt that visibly moves counts. */
         public static final double DEFAULT_STEP_THRESHOLD = 0.8;
         /** 0.5: the output has become a different thing from where the series started, not just a rewording of it. */
         public static final double DEFAULT_ORIGIN_THRESHOLD = 0.5;
-        /** 0.05 over the window: a flat or merely noisy similarity to the origin is not a drift. */
+        /**
+         * 0.05: a drift of 0.99 per step shows about 0.07 over the default window, a drift of 0.97 about
+         * 0.2; scattered outputs around a fixed point show none, give or take their noise.
+         */
         public static final double DEFAULT_MIN_DROP = 0.05;
 
         private int window = DEFAULT_WINDOW;
@@ -255,7 +268,7 @@ public final class Detectors {
         private Drift() {
         }
 
-        /** How many consecutive comparable steps the trend is judged over, at least 2; {@value #DEFAULT_WINDOW} by default. */
+        /** How many consecutive comparable steps the drift is judged over, at least 2; {@value #DEFAULT_WINDOW} by default. */
         public Drift window(int steps) {
             this.window = checkAtLeast(steps, 2, "drift window");
             return this;
@@ -268,15 +281,18 @@ public final class Detectors {
         }
 
         /**
-         * The similarity to the origin below which a falling trend counts as drift;
-         * {@value #DEFAULT_ORIGIN_THRESHOLD} by default. 1 makes any steady fall count.
+         * The similarity to the origin below which moving on counts as drift;
+         * {@value #DEFAULT_ORIGIN_THRESHOLD} by default. 1 makes any steady move count.
          */
         public Drift originThreshold(double threshold) {
             this.originThreshold = checkSimilarity(threshold, "drift origin threshold");
             return this;
         }
 
-        /** The least fall of the similarity to the origin over the window (on its fitted line); {@value #DEFAULT_MIN_DROP} by default. */
+        /**
+         * How much less similar, on average, outputs a window apart must be than neighbouring ones;
+         * {@value #DEFAULT_MIN_DROP} by default.
+         */
         public Drift minDrop(double drop) {
             if (!(drop >= 0 && drop <= 2)) {
                 throw new ValidationException("drift min drop must be between 0 and 2, got " + drop);

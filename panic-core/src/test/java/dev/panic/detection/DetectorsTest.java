@@ -179,14 +179,18 @@ class DetectorsTest {
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
     void should_raise_no_alarm_on_outputs_without_a_pattern(long seed) {
-        // given: unrelated outputs; outputs on one topic (pairwise about 0.64); and close variants (about 0.81)
+        // given: unrelated outputs; outputs on one topic (pairwise about 0.64); close variants (about
+        // 0.81); and, after a first output, variants (about 0.86) of a point far from it, which keeps the
+        // drift detector's step and origin conditions true at every step
         Random r = new Random(seed);
         float[] topic = random(r);
+        float[] far = turn(topic, 0.2, r);
         List<List<Prediction>> runs = List.of(
                 predictions(1, "e", of(300, n -> random(r))),
                 predictions(1, "e", of(300, n -> turn(topic, 0.8, r))),
                 predictions(1, "e", of(300, n -> turn(topic, 0.9, r))),
-                predictions(3, "e", of(300, n -> turn(topic, 0.9, r))));
+                predictions(3, "e", of(300, n -> turn(topic, 0.9, r))),
+                predictions(1, "e", of(2000, n -> n == 0 ? topic : turn(far, 0.93, r))));
 
         // when / then
         for (List<Prediction> run : runs) {

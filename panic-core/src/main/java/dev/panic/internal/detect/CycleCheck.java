@@ -1,5 +1,6 @@
 package dev.panic.internal.detect;
 
+import dev.panic.Embedding;
 import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
@@ -56,15 +57,14 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
     }
 
     @Override
-    protected Optional<StopReason> observe(State s, float[] v, int gap, At at) {
+    protected Optional<StopReason> observe(State s, Embedding v, int gap, At at) {
         if (gap > 0) {
             s.ring.holes(gap);
             java.util.Arrays.fill(s.streak, 0);
         }
-        double norm = Vectors.norm(v);
         double stepSimilarity = Double.NaN;
         for (int k = 1; k <= maxPeriod; k++) {
-            double sim = s.ring.cosine(v, norm, k - 1);
+            double sim = s.ring.cosine(v, k - 1);
             if (k == 1) {
                 stepSimilarity = sim;
             }
@@ -75,7 +75,7 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
                 s.streak[k] = 0;
             }
         }
-        s.ring.push(v, norm);
+        s.ring.push(v);
         s.stepsNewest = (s.stepsNewest + 1) % s.steps.length;
         s.steps[s.stepsNewest] = stepSimilarity;
         if (s.streak[1] >= matches) {

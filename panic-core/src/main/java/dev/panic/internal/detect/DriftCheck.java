@@ -1,20 +1,29 @@
 package dev.panic.internal.detect;
 
+import dev.panic.Embedding;
 import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A slow drift, the "conveyor belt": over the last {@code window} comparable outputs every step
- * stays at least {@code stepThreshold} similar to the one before, while the similarity to the
- * series' first output (its origin) falls — its least-squares line over the window drops by at
- * least {@code minDrop} — and is now below {@code originThreshold}.
+ * A slow drift, the "conveyor belt": the outputs move in small steps — each of the last
+ * {@code 2 * window - 1} at least {@code stepThreshold} similar to the one before — yet keep moving
+ * on — over the last {@code window} outputs, outputs {@code window} steps apart are on average at
+ * least {@code minDrop} less similar than neighbours are — and the current output is now less than
+ * {@code originThreshold} similar to the series' first output (its origin). Every output compared
+ * lies inside the run of small steps, so a jump followed by a noisy fixed point does not count.
  *
- * <p>The falling trend is what tells drift from a fixed point far from the origin (whose similarity
- * to the origin is flat); the origin threshold keeps the first few steps, which always move away
- * from the prompt a little, from counting as drift. Per step: two cosines, and a line fitted to
- * {@code window} numbers only when the other conditions hold.
+ * <p>"Keep moving on" is judged against outputs a window back rather than from a trend in the
+ * similarity to the origin: far from the origin that similarity is small and its noise is of the
+ * same size as a real trend over a short window, so a noisy fixed point there would, now and then,
+ * look like it is falling. Outputs scattered around a point are as alike a window apart as next to
+ * each other, whereas along a drift the similarity decays with the distance in steps. The origin
+ * threshold keeps the first steps, which always move away from the prompt a little, from counting.
+ *
+ * <p>Per step: three cosines (to the previous output, the one a window back, the origin), rings of
+ * {@code window} vectors and numbers, and two means over the window only when the other conditions
+ * hold; nothing grows with the run.
  */
 public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
 
@@ -36,19 +45,18 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
         this.minDrop = minDrop;
     }
 
-    /** Per series: the origin, the previous output, the recent similarities to the origin and the streak. */
+    /** Per series: the origin, the last {@code window} vectors and the recent similarities. */
     final class State extends SeriesCheck.Series {
-        float[] origin;
-        double originNorm;
+        Embedding origin;
         int originLap;
-        float[] previous;
-        double previousNorm;
-        final double[] toOrigin = new double[window];
+        final VectorRing recent = new VectorRing(window);
+        // Similarity of each recent output to its predecessor, and to the output a window before it.
+        final double[] steps = new double[window];
+        final double[] far = new double[window];
         int newest = -1;
-        int count;
+        int farCount;
         int streak;
         int streakStartLap;
-        double lowestStep;
     }
 
     @Override
@@ -57,69 +65,58 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
     }
 
     @Override
-    protected Optional<StopReason> observe(State s, float[] v, int gap, At at) {
-        double norm = Vectors.norm(v);
+    protected Optional<StopReason> observe(State s, Embedding v, int gap, At at) {
         if (s.origin == null) {
             s.origin = v;
-            s.originNorm = norm;
             s.originLap = at.lap();
         }
-        double toOrigin = Vectors.cosine(v, norm, s.origin, s.originNorm);
-        double toPrevious = gap == 0 && s.previous != null
-                ? Vectors.cosine(v, norm, s.previous, s.previousNorm) : Double.NaN;
         if (gap > 0) {
-            s.count = 0; // the trend is fitted to consecutive outputs only
+            s.recent.holes(gap);
+            s.farCount = 0;
         }
-        s.newest = (s.newest + 1) % window;
-        s.toOrigin[s.newest] = toOrigin;
-        s.count = Math.min(s.count + 1, window);
+        double toOrigin = Vectors.cosine(v, s.origin);
+        double toPrevious = s.recent.cosine(v, 0);
+        double toFar = s.recent.cosine(v, window - 1);
+        s.recent.push(v);
+        s.newest = s.newest + 1 == window ? 0 : s.newest + 1;
+        s.steps[s.newest] = toPrevious;
+        s.far[s.newest] = toFar;
+        s.farCount = Double.isNaN(toFar) ? 0 : Math.min(s.farCount + 1, window);
         if (toPrevious >= stepThreshold) {
             if (s.streak == 0) {
                 s.streakStartLap = at.lap() - 1;
-                s.lowestStep = toPrevious;
             }
             s.streak++;
-            s.lowestStep = Math.min(s.lowestStep, toPrevious);
         } else {
             s.streak = 0;
         }
-        s.previous = v;
-        s.previousNorm = norm;
-        if (s.streak < window || s.count < window || !(toOrigin < originThreshold)) {
+        // Every output compared, a window back included, must be inside the run of small steps: a
+        // jump followed by a noisy fixed point is not a drift.
+        if (s.streak < 2 * window - 1 || s.farCount < window || !(toOrigin < originThreshold)) {
             return Optional.empty();
         }
-        double drop = -slope(s) * (window - 1);
-        if (!(drop >= minDrop)) {
+        double near = mean(s.steps);
+        double apart = mean(s.far);
+        if (!(near - apart >= minDrop)) {
             return Optional.empty();
         }
         int start = at.sequenceAt(s.streakStartLap);
         String message = String.format(Locale.ROOT,
-                "outputs %d to %d of model %s drift away from output %d in small steps: their similarity to it fell "
-                        + "by %.2f over the last %d to %.3f, while every step stayed within %.2f of the one before "
-                        + "(lowest %.3f, %s vectors)", start, at.prediction().sequence(),
-                at.prediction().modelId(), at.sequenceAt(s.originLap), drop, window, toOrigin, stepThreshold,
-                s.lowestStep, at.embedderId());
+                "outputs %d to %d of model %s drift away from output %d in small steps: each within %.2f of the "
+                        + "one before (%.3f on average), %.3f on average from the one %d before, and now %.3f from "
+                        + "output %d (%s vectors)", start, at.prediction().sequence(), at.prediction().modelId(),
+                at.sequenceAt(s.originLap), stepThreshold, near, apart, window, toOrigin, at.sequenceAt(s.originLap),
+                at.embedderId());
         return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.networkSize(),
                 toOrigin));
     }
 
-    /** The least-squares slope of the similarity to the origin against the step, over the window. */
-    private double slope(State s) {
-        int n = window;
-        double meanX = (n - 1) / 2.0;
-        double meanY = 0;
-        for (int i = 0; i < n; i++) {
-            meanY += s.toOrigin[i];
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
         }
-        meanY /= n;
-        double sxy = 0;
-        double sxx = 0;
-        for (int x = 0; x < n; x++) {
-            double y = s.toOrigin[Math.floorMod(s.newest - (n - 1 - x), n)];
-            sxy += (x - meanX) * (y - meanY);
-            sxx += (x - meanX) * (x - meanX);
-        }
-        return sxx == 0 ? 0 : sxy / sxx;
+        return sum / values.length;
     }
 
     @Override

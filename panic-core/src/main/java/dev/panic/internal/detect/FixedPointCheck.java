@@ -1,5 +1,6 @@
 package dev.panic.internal.detect;
 
+import dev.panic.Embedding;
 import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
@@ -31,10 +32,8 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
 
     /** Per series: the previous output, and the streak's anchor, length and lowest similarity. */
     static final class State extends SeriesCheck.Series {
-        float[] previous;
-        double previousNorm;
-        float[] anchor;
-        double anchorNorm;
+        Embedding previous;
+        Embedding anchor;
         int anchorLap;
         int streak;
         double lowest;
@@ -46,19 +45,16 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
     }
 
     @Override
-    protected Optional<StopReason> observe(State s, float[] v, int gap, At at) {
-        double norm = Vectors.norm(v);
-        double toPrevious = gap == 0 && s.previous != null
-                ? Vectors.cosine(v, norm, s.previous, s.previousNorm) : Double.NaN;
+    protected Optional<StopReason> observe(State s, Embedding v, int gap, At at) {
+        double toPrevious = gap == 0 ? Vectors.cosine(v, s.previous) : Double.NaN;
         if (toPrevious >= threshold) {
-            double toAnchor = s.streak > 0 ? Vectors.cosine(v, norm, s.anchor, s.anchorNorm) : toPrevious;
+            double toAnchor = s.streak > 0 ? Vectors.cosine(v, s.anchor) : toPrevious;
             if (s.streak > 0 && toAnchor >= threshold) {
                 s.streak++;
                 s.lowest = Math.min(s.lowest, Math.min(toPrevious, toAnchor));
             } else {
                 // A new streak, or the old one drifted away from its anchor: start again from the previous output.
                 s.anchor = s.previous;
-                s.anchorNorm = s.previousNorm;
                 s.anchorLap = at.lap() - 1;
                 s.streak = 1;
                 s.lowest = toPrevious;
@@ -67,7 +63,6 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
             s.streak = 0;
         }
         s.previous = v;
-        s.previousNorm = norm;
         if (s.streak < window) {
             return Optional.empty();
         }

@@ -64,7 +64,7 @@ public abstract class SeriesCheck<S extends SeriesCheck.Series> implements StopR
      * @param gap how many laps had no vector since the previous one (0 normally)
      * @return a reason if the pattern is now confirmed
      */
-    protected abstract Optional<StopReason> observe(S series, float[] vector, int gap, At at);
+    protected abstract Optional<StopReason> observe(S series, Embedding vector, int gap, At at);
 
     @Override
     public final Optional<StopReason> afterPrediction(Prediction p, Duration elapsed) {
@@ -86,7 +86,7 @@ public abstract class SeriesCheck<S extends SeriesCheck.Series> implements StopR
             int gap = s.lastLap < 0 ? 0 : lap - s.lastLap - 1;
             s.lastLap = lap;
             // Every series is updated even after one has fired, so that the state stays true.
-            Optional<StopReason> r = observe(s, e.getValue().toArray(), gap,
+            Optional<StopReason> r = observe(s, e.getValue(), gap,
                     new At(p, e.getKey(), position, lap, size));
             if (found.isEmpty()) {
                 found = r;

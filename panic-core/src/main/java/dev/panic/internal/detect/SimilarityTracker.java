@@ -31,19 +31,15 @@ public final class SimilarityTracker {
 
     private static final class State {
         final int originSequence;
-        final float[] origin;
-        final double originNorm;
+        final Embedding origin;
         int lastSequence;
-        float[] last;
-        double lastNorm;
+        Embedding last;
 
-        State(int sequence, float[] v, double norm) {
+        State(int sequence, Embedding v) {
             originSequence = sequence;
             origin = v;
-            originNorm = norm;
             lastSequence = sequence;
             last = v;
-            lastNorm = norm;
         }
     }
 
@@ -60,20 +56,17 @@ public final class SimilarityTracker {
         int lap = p.sequence() / size;
         List<Similarity> out = new ArrayList<>(p.embeddings().size());
         for (Map.Entry<String, Embedding> e : p.embeddings().entrySet()) {
-            float[] v = e.getValue().toArray();
-            double norm = Vectors.norm(v);
+            Embedding v = e.getValue();
             State s = states.get(e.getKey());
             if (s == null) {
-                states.put(e.getKey(), new State(p.sequence(), v, norm));
+                states.put(e.getKey(), new State(p.sequence(), v));
                 out.add(new Similarity(e.getKey(), p.sequence(), lap, null, null, p.sequence(), 1.0));
                 continue;
             }
             out.add(new Similarity(e.getKey(), p.sequence(), lap, s.lastSequence,
-                    orNull(Vectors.cosine(v, norm, s.last, s.lastNorm)), s.originSequence,
-                    orNull(Vectors.cosine(v, norm, s.origin, s.originNorm))));
+                    orNull(Vectors.cosine(v, s.last)), s.originSequence, orNull(Vectors.cosine(v, s.origin))));
             s.lastSequence = p.sequence();
             s.last = v;
-            s.lastNorm = norm;
         }
         return out;
     }
