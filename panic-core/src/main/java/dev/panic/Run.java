@@ -57,7 +57,10 @@ public interface Run {
     /** When it ended; empty while it runs. */
     Optional<Instant> finishedAt();
 
-    /** The predictions so far, in order (a snapshot). */
+    /**
+     * The predictions so far, in order (a snapshot). With embedders, an output is listed once its
+     * vectors are attached, when it is also saved and announced.
+     */
     List<Prediction> predictions();
 
     /** What observe-only rules found so far, in order (a snapshot). */
@@ -176,7 +179,11 @@ public interface Run {
             return this;
         }
 
-        /** Receives every event, from {@link RunEvent.Started} on. */
+        /**
+         * Receives every event, from {@link RunEvent.Started} on, one at a time and in order, on one
+         * of the run's threads. A listener should be quick: while it runs, the run's later events
+         * wait, and so may the run's next step.
+         */
         public Builder listener(RunListener listener) {
             if (listener == null) {
                 throw new ValidationException("listener is null");

@@ -150,10 +150,12 @@ public final class RunEngine implements Run {
     private RunStore.Recorder recorder;
     // Serialises the recorder: the pump appends while stop, cancel or the time limit may finish.
     private final Object storeLock = new Object();
-    // Serialises listeners, so they see one event at a time even when a call starts while the
-    // previous output is delivered; and lets nothing through after Finished.
-    private final Object emitLock = new Object();
-    private boolean finishedEmitted;
+    // Events wait here for whichever thread is delivering them, so listeners see one event at a time
+    // and in order even when a call starts while the previous output is delivered, and no thread
+    // ever blocks on another's slow listener. Nothing is queued after Finished (guarded by the queue).
+    private final ArrayDeque<RunEvent> events = new ArrayDeque<>();
+    private boolean finishedQueued;
+    private final AtomicInteger eventWork = new AtomicInteger();
     private final AtomicInteger pumpWork = new AtomicInteger();
 
     private volatile RunStatus status = RunStatus.RUNNING;
@@ -641,34 +643,61 @@ public final class RunEngine implements Run {
                 }
             }
         }
+        // Completes the run once listeners have seen Finished, so await() returns after they have.
         emit(new RunEvent.Finished(id, newStatus, reason, finishedAt));
-        completion.complete(this);
         return true;
     }
 
+    /**
+     * Queues an event and delivers what is queued, unless another thread is delivering already (it
+     * will deliver this one too, in order). Serialised without blocking, like {@link #pump}.
+     */
     private void emit(RunEvent event) {
-        synchronized (emitLock) {
-            if (finishedEmitted) {
+        synchronized (events) {
+            if (finishedQueued) {
                 return; // e.g. a PredictionStarted of a step that a cancel overtook
             }
-            finishedEmitted = event instanceof RunEvent.Finished;
-            for (RunListener l : config.listeners()) {
-                try {
-                    l.onEvent(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("run listener {} failed on {} of run {}", l, event.getClass().getSimpleName(), id, e);
+            finishedQueued = event instanceof RunEvent.Finished;
+            events.addLast(event);
+        }
+        if (eventWork.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            while (true) {
+                RunEvent next;
+                synchronized (events) {
+                    next = events.pollFirst();
                 }
+                if (next == null) {
+                    break;
+                }
+                deliverEvent(next);
             }
-            if (publisher.hasSubscribers()) {
-                publisher.offer(event, (subscriber, dropped) -> {
-                    LOG.warn("a subscriber of run {} fell {} events behind; dropped {}", id, EVENT_BUFFER,
-                            dropped.getClass().getSimpleName());
-                    return false;
-                });
+            missed = eventWork.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void deliverEvent(RunEvent event) {
+        for (RunListener l : config.listeners()) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException | AssertionError e) {
+                // AssertionError too: a test's listener that asserts must not stall the run's events.
+                LOG.warn("run listener {} failed on {} of run {}", l, event.getClass().getSimpleName(), id, e);
             }
-            if (finishedEmitted) {
-                publisher.close();
-            }
+        }
+        if (publisher.hasSubscribers()) {
+            publisher.offer(event, (subscriber, dropped) -> {
+                LOG.warn("a subscriber of run {} fell {} events behind; dropped {}", id, EVENT_BUFFER,
+                        dropped.getClass().getSimpleName());
+                return false;
+            });
+        }
+        if (event instanceof RunEvent.Finished) {
+            publisher.close();
+            completion.complete(this);
         }
     }
 
