@@ -35,8 +35,9 @@ import java.util.function.Function;
  * (for a fixed point, the size of the network) and a {@code similarity}.
  *
  * <p>Cost: a detector keeps a fixed amount of state per series (rings of the last few vectors and
- * numbers), so a step costs a few cosines whatever the length of the run: about a microsecond for
- * all of them together on 384-dimension vectors (see the README's benchmarks).
+ * numbers), so a step costs a few cosines whatever the length of the run: a few microseconds for
+ * all of them together on 384-dimension vectors, even with windows of 64 (see the README's
+ * benchmarks).
  *
  * <p>The builders are not thread-safe; the rules they build are immutable and can be shared by any
  * number of runs.
