@@ -383,10 +383,34 @@ class EmbeddingRunTest {
     }
 
     @Test
+    void should_keep_the_earlier_output_when_the_next_call_fails_while_it_is_embedded() throws Exception {
+        // given
+        Recording m = new Recording();
+        TestEmbedders.Gated slow = new TestEmbedders.Gated("slow", Set.of(Modality.TEXT), 2);
+        Run run = Run.builder(Network.of(m.model), Payload.text("x")).embedWith(slow).listener(m.events::add).start();
+        m.answer(0, "one");
+
+        // when: call 1 fails before output 0 has its vector
+        m.gated.awaitCall(1).completeExceptionally(new dev.panic.exception.UnavailableException("model is down"));
+        slow.answer(0, 1f, 0f);
+
+        // then: output 0 is kept with its vector, then the failure, in order
+        assertThat(run.await(WAIT)).isTrue();
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.predictions()).hasSize(2);
+        assertThat(run.predictions().get(0).embeddings()).containsKey("slow");
+        assertThat(run.predictions().get(1).succeeded()).isFalse();
+        assertThat(m.events).filteredOn(e -> e instanceof RunEvent.PredictionMade || e instanceof RunEvent.PredictionFailed)
+                .extracting(e -> e.getClass().getSimpleName()).containsExactly("PredictionMade", "PredictionFailed");
+    }
+
+    @Test
     void should_refuse_two_embedders_with_one_id() {
+        // given
         Embedder a = TestEmbedders.words("same", 4);
         Embedder b = TestEmbedders.words("same", 8);
 
+        // when / then
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         Run.builder(Network.of(TestModels.grower()), Payload.text("a")).embedWith(a).embedWith(b))
                 .hasMessageContaining("two embedders have the id 'same'");

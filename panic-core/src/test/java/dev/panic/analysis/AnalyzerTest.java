@@ -198,9 +198,11 @@ class AnalyzerTest {
 
     @Test
     void should_refuse_to_save_the_analysis_of_a_run_the_store_does_not_have() {
+        // given
         RunStore store = RunStore.directory(dir);
         RunAnalysis orphan = new RunAnalysis("no-such-run", 0, List.of(), List.of(), List.of());
 
+        // when / then
         assertThatThrownBy(() -> store.saveAnalysis(orphan)).isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("no-such-run");
     }

@@ -293,6 +293,7 @@ class DetectorsTest {
 
     @Test
     void should_say_which_rules_need_vectors() {
+        // given / when / then: embedding detectors wait for vectors, the others need none
         assertThat(Detectors.defaults()).extracting(StopRule::name)
                 .containsExactly("fixed-point", "cycle", "drift", "exact-repeat", "normalised-repeat");
         assertThat(Detectors.defaults()).extracting(StopRule::needsEmbeddings)
@@ -305,6 +306,7 @@ class DetectorsTest {
 
     @Test
     void should_refuse_settings_that_mean_nothing() {
+        // given / when / then
         assertThatThrownBy(() -> Detectors.fixedPoint().threshold(1.5)).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("between -1 and 1");
         assertThatThrownBy(() -> Detectors.fixedPoint().threshold(Double.NaN)).isInstanceOf(ValidationException.class);
