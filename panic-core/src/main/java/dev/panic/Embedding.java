@@ -1,17 +1,23 @@
 package dev.panic;
 
 import dev.panic.exception.ValidationException;
+import dev.panic.internal.detect.Vectors;
 import java.util.Arrays;
 
 /**
  * An immutable float32 vector produced by an embedder for one output. Equality is bit-exact.
+ *
+ * <p>Its length is computed once, when it is made, since detectors compare every vector with
+ * several others; {@link #dot} and {@link #cosine} work on the vector in place, without copying it.
  */
 public final class Embedding {
 
     private final float[] vector;
+    private final double norm;
 
     private Embedding(float[] vector) {
         this.vector = vector;
+        this.norm = Vectors.norm(vector);
     }
 
     /** Copies {@code vector}. */
@@ -37,25 +43,36 @@ public final class Embedding {
         return vector.clone();
     }
 
+    /** The Euclidean length (NaN if a component is). */
+    public double norm() {
+        return norm;
+    }
+
+    /**
+     * The dot product with {@code other}, accumulated in double.
+     *
+     * @throws ValidationException if the dimensions differ
+     */
+    public double dot(Embedding other) {
+        checkDimension(other);
+        return Vectors.dot(vector, other.vector);
+    }
+
     /**
      * Cosine similarity with {@code other}, in [-1, 1]; 0 if either vector is all zeros.
      *
      * @throws ValidationException if the dimensions differ
      */
     public double cosine(Embedding other) {
+        checkDimension(other);
+        return Vectors.cosine(vector, norm, other.vector, other.norm);
+    }
+
+    private void checkDimension(Embedding other) {
         if (other.vector.length != vector.length) {
             throw new ValidationException("cannot compare embeddings of dimension " + vector.length
                     + " and " + other.vector.length + "; were they made by different embedders?");
         }
-        double dot = 0;
-        double a = 0;
-        double b = 0;
-        for (int i = 0; i < vector.length; i++) {
-            dot += (double) vector[i] * other.vector[i];
-            a += (double) vector[i] * vector[i];
-            b += (double) other.vector[i] * other.vector[i];
-        }
-        return a == 0 || b == 0 ? 0 : dot / Math.sqrt(a * b);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.panic;
 
+import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.RunEngine;
 import dev.panic.store.RunStore;
@@ -7,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -54,7 +57,10 @@ public interface Run {
     /** When it ended; empty while it runs. */
     Optional<Instant> finishedAt();
 
-    /** The predictions so far, in order (a snapshot). */
+    /**
+     * The predictions so far, in order (a snapshot). With embedders, an output is listed once its
+     * vectors are attached, when it is also saved and announced.
+     */
     List<Prediction> predictions();
 
     /** What observe-only rules found so far, in order (a snapshot). */
@@ -100,6 +106,9 @@ public interface Run {
 
     /** Configures and starts a {@link Run}. */
     final class Builder {
+        /** How long an embedder may take for one output before the run goes on without its vector. */
+        public static final Duration DEFAULT_EMBEDDING_TIMEOUT = Duration.ofMinutes(2);
+
         private final Network network;
         private final Payload input;
         private final List<StopRule> stopRules = new ArrayList<>();
@@ -110,6 +119,8 @@ public interface Run {
         private String id;
         private Clock clock = Clock.systemUTC();
         private ScheduledExecutorService executor;
+        private final List<Embedder> embedders = new ArrayList<>();
+        private Duration embeddingTimeout = DEFAULT_EMBEDDING_TIMEOUT;
 
         private Builder(Network network, Payload input) {
             if (network == null) {
@@ -168,7 +179,11 @@ public interface Run {
             return this;
         }
 
-        /** Receives every event, from {@link RunEvent.Started} on. */
+        /**
+         * Receives every event, from {@link RunEvent.Started} on, one at a time and in order, on one
+         * of the run's threads. A listener should be quick: while it runs, the run's later events
+         * wait, and so may the run's next step.
+         */
         public Builder listener(RunListener listener) {
             if (listener == null) {
                 throw new ValidationException("listener is null");
@@ -202,10 +217,86 @@ public interface Run {
             return this;
         }
 
+        /**
+         * Embeds every successful output with each of {@code embedders} that accepts its modality,
+         * so that {@link Prediction#embeddings()} holds one vector per such embedder, keyed by its
+         * {@link Embedder#id()}, in the saved run as in memory. Detectors on embeddings
+         * ({@link dev.panic.detection.Detectors}) and {@link RunEvent.Measured} use these vectors.
+         * May be called more than once; the ids must differ.
+         *
+         * <h4>Embedding does not slow a run of slow models</h4>
+         * When an output arrives the run calls the next model at once and embeds the output
+         * meanwhile. It waits for an output's vectors only before calling the model after next:
+         * when a call starts, at most one output is still awaiting its vectors, so a slow embedder
+         * slows the run to its own pace rather than letting work pile up. Each prediction is
+         * attached its vectors, then kept, saved and announced with {@link RunEvent.PredictionMade},
+         * exactly once and in sequence order.
+         *
+         * <h4>Rules that fire while the next call is in flight</h4>
+         * Rules that {@linkplain StopRule#needsEmbeddings() need vectors} are asked when the
+         * vectors arrive, in sequence order. If one fires on output {@code n} while the call for
+         * {@code n + 1} is in flight, the run ends with that reason at {@code n}: the call in flight
+         * is cancelled and its output, had it already arrived, is not kept — as if the rule had
+         * been asked before that call was made. Chosen so that what a run keeps does not depend on
+         * how fast its embedder is: the stop reason's sequence is the run's last prediction, and a
+         * saved run reads exactly as if it had run step by step. The price is at most one
+         * abandoned model call per run. Rules that do not need vectors (step limits, exact
+         * repeats, flags) are asked as soon as an output arrives, so they never let an extra call
+         * start. Observe-only rules are all asked when the vectors arrive.
+         *
+         * <h4>Failures</h4>
+         * An embedder that fails, returns a vector of the wrong dimension or takes longer than
+         * {@link #embeddingTimeout(Duration)} does not lose the prediction: it is kept without
+         * that vector, the failure is logged and announced as {@link RunEvent.EmbeddingFailed}, and
+         * the run goes on (detectors treat the missing vector as a break in the pattern).
+         *
+         * <p>{@link Run#stop()} waits for the vectors of outputs that have arrived and keeps them;
+         * {@link Run#cancel()} and the time limit end the run at once and drop outputs still
+         * awaiting their vectors, like the call in flight.
+         *
+         * @throws ValidationException if an embedder is null or its id is already used
+         */
+        public Builder embedWith(Embedder... embedders) {
+            if (embedders == null) {
+                throw new ValidationException("embedders are null");
+            }
+            Set<String> ids = new HashSet<>();
+            this.embedders.forEach(e -> ids.add(e.id()));
+            for (Embedder e : embedders) {
+                if (e == null) {
+                    throw new ValidationException("an embedder is null");
+                }
+                if (e.id() == null || e.id().isBlank()) {
+                    throw new ValidationException("embedder " + e + " has no id");
+                }
+                if (!ids.add(e.id())) {
+                    throw new ValidationException("two embedders have the id '" + e.id()
+                            + "'; vectors are keyed by embedder id, so ids must differ");
+                }
+            }
+            this.embedders.addAll(List.of(embedders));
+            return this;
+        }
+
+        /**
+         * How long one embedder may take to embed one output before the run goes on without its
+         * vector; {@link #DEFAULT_EMBEDDING_TIMEOUT} by default, so that a hung embedding service
+         * cannot stall a run for ever.
+         *
+         * @throws ValidationException if {@code timeout} is not positive
+         */
+        public Builder embeddingTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new ValidationException("embedding timeout must be positive, got " + timeout);
+            }
+            this.embeddingTimeout = timeout;
+            return this;
+        }
+
         /** Starts the run and returns at once. */
         public Run start() {
             return RunEngine.start(new RunEngine.Config(id, network, input, stopRules, observeRules, listeners,
-                    pacing, store, clock, executor));
+                    pacing, store, clock, executor, embedders, embeddingTimeout));
         }
 
         private static StopRule require(StopRule rule) {

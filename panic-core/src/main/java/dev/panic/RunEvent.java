@@ -1,16 +1,26 @@
 package dev.panic;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a run tells a frontend as it goes, in order: {@link Started}; then per step a
  * {@link PredictionStarted}, any {@link PartialOutput}s of a streaming model, then a
- * {@link PredictionMade} or {@link PredictionFailed} (and an
- * {@link Observed} where an observe-only rule would have stopped the run); then exactly one
- * {@link Finished}. A step cut short by cancellation or a time limit has no second event.
+ * {@link PredictionMade} or {@link PredictionFailed}; after a
+ * {@link PredictionMade}, an {@link EmbeddingFailed} for each embedder that could not embed its
+ * output, a {@link Measured} if it has vectors, and an {@link Observed} where an observe-only rule
+ * would have stopped the run; then exactly one {@link Finished}, after which nothing comes. A step
+ * cut short by cancellation, a time limit or a rule that fired on an earlier step has no second event.
+ *
+ * <p>Listeners are called one at a time. Without embedders the steps' events do not overlap. With
+ * embedders ({@link Run.Builder#embedWith}) the next model is called while the previous output is
+ * being embedded, so the {@link PredictionStarted} of step {@code n + 1} may come before the
+ * {@link PredictionMade} of step {@code n}; the events of each step keep their order, and
+ * {@link PredictionMade} events come in sequence order.
  */
 public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionStarted, RunEvent.PartialOutput,
-        RunEvent.PredictionMade, RunEvent.PredictionFailed, RunEvent.Observed, RunEvent.Finished {
+        RunEvent.PredictionMade, RunEvent.PredictionFailed, RunEvent.EmbeddingFailed, RunEvent.Measured,
+        RunEvent.Observed, RunEvent.Finished {
 
     /** The run this event belongs to. */
     String runId();
@@ -52,7 +62,8 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionSt
     }
 
     /**
-     * A prediction succeeded (and has been saved, if the run has a store).
+     * A prediction succeeded and has its vectors, if the run has embedders (and has been saved, if
+     * the run has a store).
      *
      * @param runId      the run
      * @param prediction the prediction
@@ -67,6 +78,33 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionSt
      * @param prediction the failed prediction, with its {@link Prediction#error()}
      */
     record PredictionFailed(String runId, Prediction prediction) implements RunEvent {
+    }
+
+    /**
+     * An embedder could not embed an output; the prediction is kept (and saved) without that vector
+     * and the run goes on. Follows the prediction's {@link PredictionMade}.
+     *
+     * @param runId      the run
+     * @param sequence   the prediction whose output was not embedded
+     * @param embedderId the embedder that failed
+     * @param message    why, e.g. the embedder's exception message or "timed out after PT2M"
+     */
+    record EmbeddingFailed(String runId, int sequence, String embedderId, String message) implements RunEvent {
+    }
+
+    /**
+     * How a prediction's output compares with the earlier comparable outputs, one entry per vector
+     * it has; follows its {@link PredictionMade}. For live charts of convergence and drift.
+     *
+     * @param runId        the run
+     * @param sequence     the prediction measured
+     * @param similarities one per embedder that embedded its output
+     */
+    record Measured(String runId, int sequence, List<Similarity> similarities) implements RunEvent {
+        /** Makes the list immutable. */
+        public Measured {
+            similarities = List.copyOf(similarities);
+        }
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * makes the per-run {@link Check} that keeps whatever state it needs (the outputs seen so far,
  * a window of similarities). A check sees each successful prediction in order, with the
  * embeddings the run was asked to compute, so that rules on embeddings plug in the same way as
- * the rules here.
+ * the rules here; {@link dev.panic.detection.Detectors} has the rules that work on embeddings
+ * (fixed points, cycles, drift).
  *
  * <pre>{@code
  * run.stopWhen(StopRule.maxSteps(50))
@@ -35,6 +36,19 @@ public interface StopRule {
      */
     default Optional<Duration> timeLimit() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether this rule's checks look at a prediction's {@link Prediction#embeddings()}. A run with
+     * embedders asks the rules that do not as soon as an output arrives, so it can decide at once
+     * whether to call the next model; it asks the rules that do when the output's vectors have
+     * arrived, while the next call is already under way (see {@link Run.Builder#embedWith}).
+     *
+     * <p>True by default, which is always correct: a rule that is not sure waits for the vectors.
+     * The built-in step, time, repeat and flag rules say false.
+     */
+    default boolean needsEmbeddings() {
+        return true;
     }
 
     /** The per-run state of a rule. Called from one thread at a time, in sequence order. */
@@ -59,7 +73,7 @@ public interface StopRule {
         if (steps < 1) {
             throw new ValidationException("max steps must be at least 1, got " + steps);
         }
-        return of("max-steps", network -> (p, elapsed) -> p.sequence() + 1 >= steps
+        return ofOutputs("max-steps", network -> (p, elapsed) -> p.sequence() + 1 >= steps
                 ? Optional.of(StopReason.of("max-steps", "reached the limit of " + steps + " steps", p.sequence()))
                 : Optional.empty());
     }
@@ -90,6 +104,16 @@ public interface StopRule {
             public Optional<Duration> timeLimit() {
                 return Optional.of(limit);
             }
+
+            @Override
+            public boolean needsEmbeddings() {
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return name();
+            }
         };
     }
 
@@ -100,7 +124,7 @@ public interface StopRule {
      * {@code L} models a fixed point has period {@code L}.
      */
     static StopRule exactRepeat() {
-        return of(ExactRepeat.NAME, network -> new ExactRepeat(network));
+        return ofOutputs(ExactRepeat.NAME, network -> new ExactRepeat(network));
     }
 
     /**
@@ -111,7 +135,7 @@ public interface StopRule {
         if (condition == null) {
             throw new ValidationException("stop condition is null");
         }
-        return of(name, network -> (p, elapsed) -> condition.getAsBoolean()
+        return ofOutputs(name, network -> (p, elapsed) -> condition.getAsBoolean()
                 ? Optional.of(StopReason.of(name, "condition '" + name + "' became true", p.sequence()))
                 : Optional.empty());
     }
@@ -134,6 +158,32 @@ public interface StopRule {
             @Override
             public Check start(Network network) {
                 return starter.apply(network);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** A rule that never looks at embeddings, so a run can ask it before an output's vectors arrive. */
+    private static StopRule ofOutputs(String name, java.util.function.Function<Network, Check> starter) {
+        StopRule rule = of(name, starter);
+        return new StopRule() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Check start(Network network) {
+                return rule.start(network);
+            }
+
+            @Override
+            public boolean needsEmbeddings() {
+                return false;
             }
 
             @Override

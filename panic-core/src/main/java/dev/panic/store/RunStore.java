@@ -2,6 +2,7 @@ package dev.panic.store;
 
 import dev.panic.Prediction;
 import dev.panic.RunInfo;
+import dev.panic.analysis.RunAnalysis;
 import dev.panic.internal.store.DirectoryRunStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.List;
  * run's description and state, {@code predictions.jsonl} with one line per prediction (appended
  * and flushed as each completes, so a crash loses at most the prediction in flight), and
  * {@code media/} with every image and sound once, named by its SHA-256. Embedding vectors are
- * stored as base64 of little-endian float32, so they read back bit for bit.
+ * stored as base64 of little-endian float32, so they read back bit for bit. An analysis can be
+ * saved beside a run ({@link #saveAnalysis}, {@code analysis.json}).
  *
  * <p>Implementations are thread-safe; many runs may write to one store at once.
  */
@@ -36,6 +38,17 @@ public interface RunStore {
 
     /** The ids of the saved runs, oldest first. */
     List<String> runIds();
+
+    /**
+     * Saves an analysis beside its run ({@link RunAnalysis#runId()}), replacing an earlier one. The
+     * directory store writes it to {@code analysis.json} in the run's folder.
+     *
+     * @throws dev.panic.exception.NotFoundException if there is no such run
+     * @throws UnsupportedOperationException if this store does not keep analyses (the default)
+     */
+    default void saveAnalysis(RunAnalysis analysis) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep analyses");
+    }
 
     /** Saves one run. Calls come from one thread at a time, in order. */
     interface Recorder {

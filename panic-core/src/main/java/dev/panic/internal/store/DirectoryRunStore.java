@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Bytes;
 import dev.panic.Prediction;
 import dev.panic.RunInfo;
+import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
  * &lt;root&gt;/&lt;runId&gt;/run.json            the run's description and last saved state
  * &lt;root&gt;/&lt;runId&gt;/predictions.jsonl   one JSON object per line, one line per prediction, in order
  * &lt;root&gt;/&lt;runId&gt;/media/&lt;sha256&gt;.&lt;ext&gt;  every image and sound, input or output, once
+ * &lt;root&gt;/&lt;runId&gt;/analysis.json       the run's analysis, if one was saved
  * </pre>
  * Each run folder is self-contained (media is shared only within a folder), so one can be copied
  * alone. Files starting with {@code .} are temporary files of an interrupted write and can be deleted.
@@ -64,6 +66,16 @@ import java.util.stream.Stream;
  * {@code stop_reason} and {@code observations} (objects with {@code rule}, {@code message},
  * {@code sequence}, {@code pattern_start}, {@code period}, {@code similarity}), {@code started_at},
  * {@code finished_at} and {@code prediction_count}.
+ *
+ * <p><b>{@code analysis.json}</b> (compact: it holds a number per output) has {@code format} (1),
+ * {@code run_id}, {@code predictions}, {@code events} (stop reasons, as in {@code run.json}),
+ * {@code warnings} (when there are any) and {@code series}, one object per modality and embedder
+ * with {@code modality}, {@code embedder}, {@code drift} (parallel arrays, one entry per output:
+ * {@code sequence}, {@code lap}, {@code previous}, {@code to_previous}, {@code origin},
+ * {@code to_origin}; null where there is no value), {@code decay_fit} ({@code amplitude},
+ * {@code rate}, {@code floor}, {@code rmse}, {@code points}) and {@code similarity_matrix}
+ * ({@code sequences}, {@code sampled}, {@code values} as rows). Non-finite numbers are written as
+ * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  *
  * <p>Parameter and extra values read back as the plain types {@link dev.panic.Parameters} holds:
  * whole numbers as {@code Integer} when they fit, else {@code Long}, else {@code BigInteger};
@@ -133,6 +145,32 @@ public final class DirectoryRunStore implements RunStore {
                     + predictions.size() + " were read");
         }
         return new StoredRun(info, predictions, warnings);
+    }
+
+    /**
+     * Writes {@code analysis.json} into the run's folder, replacing it atomically.
+     *
+     * @throws NotFoundException if the run has no folder here
+     */
+    @Override
+    public void saveAnalysis(RunAnalysis analysis) {
+        if (analysis == null) {
+            throw new ValidationException("cannot save a null analysis");
+        }
+        String runId = RunFolderLayout.checkRunId(analysis.runId());
+        Path runDir = root.resolve(runId);
+        if (!Files.isRegularFile(runDir.resolve(RunFolderLayout.RUN_FILE))) {
+            throw notFound(runId);
+        }
+        byte[] json;
+        try {
+            json = codec.mapper().writeValueAsBytes(codec.encodeAnalysis(analysis));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new PanicException("could not encode the analysis of run '" + runId + "' as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        StoreFiles.writeAtomically(runDir.resolve(RunFolderLayout.ANALYSIS_FILE), out -> out.write(json),
+                "the analysis of run '" + runId + "'");
     }
 
     /** The ids of the saved runs, oldest first by their recorded start time (then by id). */

@@ -1,0 +1,127 @@
+package dev.panic.internal.detect;
+
+import dev.panic.Embedding;
+import dev.panic.Network;
+import dev.panic.StopReason;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A slow drift, the "conveyor belt": the outputs move in small steps — each of the last
+ * {@code 2 * window - 1} at least {@code stepThreshold} similar to the one before — yet keep moving
+ * on — over the last {@code window} outputs, outputs {@code window} steps apart are on average at
+ * least {@code minDrop} less similar than neighbours are — and the current output is now less than
+ * {@code originThreshold} similar to the series' first output (its origin). Every output compared
+ * lies inside the run of small steps, so a jump followed by a noisy fixed point does not count.
+ *
+ * <p>"Keep moving on" is judged against outputs a window back rather than from a trend in the
+ * similarity to the origin: far from the origin that similarity is small and its noise is of the
+ * same size as a real trend over a short window, so a noisy fixed point there would, now and then,
+ * look like it is falling. Outputs scattered around a point are as alike a window apart as next to
+ * each other, whereas along a drift the similarity decays with the distance in steps. The origin
+ * threshold keeps the first steps, which always move away from the prompt a little, from counting.
+ *
+ * <p>Per step: three cosines (to the previous output, the one a window back, the origin), rings of
+ * {@code window} vectors and numbers, and two means over the window only when the other conditions
+ * hold; nothing grows with the run.
+ */
+public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
+
+    /** The rule's name. */
+    public static final String NAME = "drift";
+
+    private final int window;
+    private final double stepThreshold;
+    private final double originThreshold;
+    private final double minDrop;
+
+    /** A check with the given settings (already validated by the builder). */
+    public DriftCheck(Network network, String embedder, int window, double stepThreshold, double originThreshold,
+                      double minDrop) {
+        super(network, embedder);
+        this.window = window;
+        this.stepThreshold = stepThreshold;
+        this.originThreshold = originThreshold;
+        this.minDrop = minDrop;
+    }
+
+    /** Per series: the origin, the last {@code window} vectors and the recent similarities. */
+    final class State extends SeriesCheck.Series {
+        Embedding origin;
+        int originLap;
+        final VectorRing recent = new VectorRing(window);
+        // Similarity of each recent output to its predecessor, and to the output a window before it.
+        final double[] steps = new double[window];
+        final double[] far = new double[window];
+        int newest = -1;
+        int farCount;
+        int streak;
+        int streakStartLap;
+    }
+
+    @Override
+    protected State newSeries() {
+        return new State();
+    }
+
+    @Override
+    protected Optional<StopReason> observe(State s, Embedding v, int gap, At at) {
+        if (s.origin == null) {
+            s.origin = v;
+            s.originLap = at.lap();
+        }
+        if (gap > 0) {
+            s.recent.holes(gap);
+            s.farCount = 0;
+        }
+        double toOrigin = Vectors.cosine(v, s.origin);
+        double toPrevious = s.recent.cosine(v, 0);
+        double toFar = s.recent.cosine(v, window - 1);
+        s.recent.push(v);
+        s.newest = s.newest + 1 == window ? 0 : s.newest + 1;
+        s.steps[s.newest] = toPrevious;
+        s.far[s.newest] = toFar;
+        s.farCount = Double.isNaN(toFar) ? 0 : Math.min(s.farCount + 1, window);
+        if (toPrevious >= stepThreshold) {
+            if (s.streak == 0) {
+                s.streakStartLap = at.lap() - 1;
+            }
+            s.streak++;
+        } else {
+            s.streak = 0;
+        }
+        // Every output compared, a window back included, must be inside the run of small steps: a
+        // jump followed by a noisy fixed point is not a drift.
+        if (s.streak < 2 * window - 1 || s.farCount < window || !(toOrigin < originThreshold)) {
+            return Optional.empty();
+        }
+        double near = mean(s.steps);
+        double apart = mean(s.far);
+        if (!(near - apart >= minDrop)) {
+            return Optional.empty();
+        }
+        int start = at.sequenceAt(s.streakStartLap);
+        String message = String.format(Locale.ROOT,
+                "outputs %d to %d of model %s drift away from output %d in small steps: each within %.2f of the "
+                        + "one before (%.3f on average), %.3f on average from the one %d before, and now %.3f from "
+                        + "output %d (%s vectors)", start, at.prediction().sequence(), at.prediction().modelId(),
+                at.sequenceAt(s.originLap), stepThreshold, near, apart, window, toOrigin, at.sequenceAt(s.originLap),
+                at.embedderId());
+        return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.networkSize(),
+                toOrigin));
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "(window=" + window + ", stepThreshold=" + stepThreshold + ", originThreshold="
+                + originThreshold + ", minDrop=" + minDrop + ")";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.panic.internal.detect;
+
+import dev.panic.Embedding;
+import dev.panic.Prediction;
+import dev.panic.Similarity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes {@link Similarity} values for a run's predictions as they come, in sequence order.
+ * Keeps, per network position and embedder, only the origin and the latest vector, so a step
+ * costs two cosines whatever the length of the run. Not thread-safe: one run, one thread at a time.
+ */
+public final class SimilarityTracker {
+
+    private final int size;
+    private final List<Map<String, State>> byPosition = new ArrayList<>();
+
+    /** A tracker for a network of {@code size} models. */
+    public SimilarityTracker(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("network size must be at least 1, got " + size);
+        }
+        this.size = size;
+        for (int i = 0; i < size; i++) {
+            byPosition.add(new HashMap<>());
+        }
+    }
+
+    private static final class State {
+        final int originSequence;
+        final Embedding origin;
+        int lastSequence;
+        Embedding last;
+
+        State(int sequence, Embedding v) {
+            originSequence = sequence;
+            origin = v;
+            lastSequence = sequence;
+            last = v;
+        }
+    }
+
+    /**
+     * Measures {@code p}'s vectors against the earlier comparable outputs and remembers them.
+     *
+     * @return one entry per vector of {@code p}, in the order of its embeddings; empty if it has none
+     */
+    public List<Similarity> observe(Prediction p) {
+        if (!p.succeeded() || p.embeddings().isEmpty()) {
+            return List.of();
+        }
+        Map<String, State> states = byPosition.get(p.sequence() % size);
+        int lap = p.sequence() / size;
+        List<Similarity> out = new ArrayList<>(p.embeddings().size());
+        for (Map.Entry<String, Embedding> e : p.embeddings().entrySet()) {
+            Embedding v = e.getValue();
+            State s = states.get(e.getKey());
+            if (s == null) {
+                states.put(e.getKey(), new State(p.sequence(), v));
+                out.add(new Similarity(e.getKey(), p.sequence(), lap, null, null, p.sequence(), 1.0));
+                continue;
+            }
+            out.add(new Similarity(e.getKey(), p.sequence(), lap, s.lastSequence,
+                    orNull(Vectors.cosine(v, s.last)), s.originSequence, orNull(Vectors.cosine(v, s.origin))));
+            s.lastSequence = p.sequence();
+            s.last = v;
+        }
+        return out;
+    }
+
+    private static Double orNull(double d) {
+        return Double.isNaN(d) ? null : d;
+    }
+}
