@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code panic} command-line program: {@code run} a network of models, list the {@code models}
- * of every platform, {@code export} saved runs in the Fake Panic shape.
+ * of every platform, {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -47,6 +47,7 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("run", new RunCommand(platforms, console))
                 .addSubcommand("models", new ModelsCommand(platforms, console))
                 .addSubcommand("export", new ExportCommand(console))
+                .addSubcommand("analyse", new AnalyseCommand(console))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));

@@ -12,7 +12,11 @@ import dev.panic.Run;
 import dev.panic.RunEvent;
 import dev.panic.RunStatus;
 import dev.panic.StopReason;
+import dev.panic.Similarity;
 import dev.panic.StopRule;
+import dev.panic.analysis.Analyzer;
+import dev.panic.detection.Detectors;
+import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.spi.Readiness;
 import dev.panic.store.RunStore;
@@ -65,9 +69,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Wait this long before each prediction after the first, e.g. 500ms.")
     Duration pace;
 
-    @Option(names = "--no-stop-on-repeat", negatable = false,
-            description = "Do not stop when an output repeats exactly (a loop or fixed point); only report it.")
-    boolean noStopOnRepeat;
+    @Option(names = "--observe",
+            description = "Do not stop on a fixed point, a cycle or an exact repeat; only report where each was found.")
+    boolean observe;
+
+    @Option(names = "--no-embed",
+            description = "Do not embed outputs: no live similarities, and only exact repeats are detected.")
+    boolean noEmbed;
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
             description = "Folder to save runs in, one sub-folder per run. Default: ${DEFAULT-VALUE}.")
@@ -104,10 +112,20 @@ final class RunCommand implements Callable<Integer> {
         if (pace != null) {
             builder.pacing(Pacing.fixed(pace));
         }
-        if (noStopOnRepeat) {
-            builder.observe(StopRule.exactRepeat());
-        } else {
-            builder.stopWhen(StopRule.exactRepeat());
+        List<StopRule> detectors = new ArrayList<>(List.of(StopRule.exactRepeat()));
+        if (!noEmbed) {
+            builder.embedWith(CliEmbedders.forNetwork(net).toArray(Embedder[]::new));
+            detectors.add(Detectors.fixedPoint().build());
+            detectors.add(Detectors.cycle().build());
+            // Drift is worth knowing about but is no reason to stop: the loop is still moving.
+            builder.observe(Detectors.drift().build());
+        }
+        for (StopRule detector : detectors) {
+            if (observe) {
+                builder.observe(detector);
+            } else {
+                builder.stopWhen(detector);
+            }
         }
         if (!noSave) {
             builder.store(RunStore.directory(outputDir));
@@ -129,6 +147,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         report(run);
+        if (!noSave && !noEmbed && !run.predictions().isEmpty()) {
+            RunStore.directory(outputDir).saveAnalysis(Analyzer.defaults().analyse(run));
+        }
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
@@ -208,6 +229,16 @@ final class RunCommand implements Callable<Integer> {
                 console.status(counter(s.sequence()) + s.modelId() + " …");
             } else if (event instanceof RunEvent.PredictionMade m) {
                 console.line(step(m.prediction(), m.prediction().output().summary(70)));
+            } else if (event instanceof RunEvent.Measured m) {
+                for (Similarity sim : m.similarities()) {
+                    if (sim.toPrevious() != null) {
+                        console.line(String.format(Locale.ROOT, "%" + (width * 2 + 4) + "s similarity %.3f to step %d, %.3f to step %d (%s)",
+                                "", sim.toPrevious(), sim.previous() + 1, sim.toOrigin() == null ? Double.NaN : sim.toOrigin(),
+                                sim.origin() + 1, sim.embedderId()));
+                    }
+                }
+            } else if (event instanceof RunEvent.EmbeddingFailed f) {
+                console.line("    could not embed step " + (f.sequence() + 1) + " with " + f.embedderId() + ": " + f.message());
             } else if (event instanceof RunEvent.PredictionFailed f) {
                 console.line(step(f.prediction(), "FAILED: " + f.prediction().error().message()));
             }

@@ -54,13 +54,59 @@ class PanicCliTest {
 
     @Test
     void should_keep_going_past_a_repeat_when_asked_and_report_it() {
-        int code = panic("run", "--no-save", "--no-stop-on-repeat", "-s", "12", "-n", "sim:contrarian", "-p", "a hot day");
+        int code = panic("run", "--no-save", "--observe", "-s", "12", "-n", "sim:contrarian", "-p", "a hot day");
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("[12/12] sim:contrarian")
                 .contains("completed after 12 predictions")
-                .contains("observed: ").contains("(exact-repeat)")
+                .contains("observed: output 2 repeats output 0 exactly: a loop of period 2 (exact-repeat)")
+                .containsPattern("observed: .*a cycle of period 2 \\(cycle\\)")
                 .doesNotContain("saved:");
+    }
+
+    @Test
+    void should_show_live_similarities_and_report_a_drift_it_does_not_stop_for() {
+        int code = panic("run", "--no-save", "-s", "40", "-n", "sim:drifter", "-p", "a quiet morning by the sea");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .containsPattern("similarity 0\\.\\d{3} to step 1, 0\\.\\d{3} to step 1 \\(minilm\\)")
+                .contains("completed after 40 predictions")
+                .containsPattern("observed: outputs \\d+ to \\d+ of model sim:drifter drift away from output 0.*\\(drift\\)");
+    }
+
+    @Test
+    void should_stop_on_an_exact_repeat_only_when_told_not_to_embed() {
+        int code = panic("run", "--no-save", "--no-embed", "-s", "10");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("(exact-repeat)").doesNotContain("similarity");
+    }
+
+    @Test
+    void should_analyse_saved_runs_and_find_their_attractors() throws Exception {
+        assertThat(panic("run", "-o", dir.toString(), "-p", "a red square on the left on a white background")).isZero();
+        assertThat(panic("run", "-o", dir.toString(), "-p", "a red square on the left on a white background.")).isZero();
+        assertThat(panic("run", "-o", dir.toString(), "--no-embed", "-p", "a blue circle at the top")).isZero();
+        out.getBuffer().setLength(0);
+
+        int code = panic("analyse", dir.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        assertThat(text.lines().filter(l -> l.startsWith("run "))).hasSize(3);
+        assertThat(text).contains("found exact-repeat").contains("drift fit a*exp(-b*step)+c")
+                .containsPattern("attractors by minilm \\(similarity at least 0\\.90\\): 2")
+                .contains("1. 2 run(s)");
+        try (Stream<Path> runs = Files.list(dir)) {
+            assertThat(runs.filter(Files::isDirectory)).allSatisfy(run -> assertThat(run.resolve("analysis.json")).exists());
+        }
+    }
+
+    @Test
+    void should_say_what_to_do_when_there_is_nothing_to_analyse() {
+        assertThat(panic("analyse", dir.resolve("nothing-here").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("neither a run folder (with run.json) nor a folder of runs");
     }
 
     @Test
@@ -171,8 +217,8 @@ class PanicCliTest {
     @Test
     void should_print_help_for_every_command() {
         assertThat(panic("--help")).isZero();
-        assertThat(out.toString()).contains("run").contains("models").contains("export");
-        for (String command : List.of("run", "models", "export")) {
+        assertThat(out.toString()).contains("run").contains("models").contains("export").contains("analyse");
+        for (String command : List.of("run", "models", "export", "analyse")) {
             assertThat(panic(command, "--help")).isZero();
         }
         assertThat(out.toString()).contains("--max-steps").contains("--network").contains("--platform")

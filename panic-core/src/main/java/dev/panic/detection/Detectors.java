@@ -228,9 +228,11 @@ public final class Detectors {
     }
 
     /**
-     * A slow drift, the "conveyor belt": the comparable outputs move in small steps — each of the
-     * last {@code 2 * window - 1} at least {@link #stepThreshold(double) stepThreshold} similar to the
-     * one before — yet keep moving on — over the last {@link #window(int) window} outputs, outputs a
+     * A slow drift, the "conveyor belt": the comparable outputs move in small steps — over the last
+     * {@link #window(int) window} steps at least {@link #stepThreshold(double) stepThreshold} similar
+     * to the one before on average, with no jump (a step below {@code 2 * stepThreshold - 1}) among
+     * the last {@code 2 * window - 1}; real loops are noisy, and a caption loop that changes a word a
+     * step measures about 0.85 per step with dips below 0.8 — yet keep moving on — over the last {@link #window(int) window} outputs, outputs a
      * window apart are on average at least {@link #minDrop(double) minDrop} less similar than
      * neighbours — and the latest is now less than
      * {@link #originThreshold(double) originThreshold} similar to the first comparable output (the
@@ -275,7 +277,11 @@ public final class Detectors {
             return this;
         }
 
-        /** The least similarity of every step to the one before; {@value #DEFAULT_STEP_THRESHOLD} by default. */
+        /**
+         * The least average similarity of a step to the one before, over the window;
+         * {@value #DEFAULT_STEP_THRESHOLD} by default. A single step below {@code 2 * threshold - 1}
+         * is a jump and restarts the judgement.
+         */
         public Drift stepThreshold(double threshold) {
             this.stepThreshold = checkSimilarity(threshold, "drift step threshold");
             return this;

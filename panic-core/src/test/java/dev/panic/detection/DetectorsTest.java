@@ -161,6 +161,37 @@ class DetectorsTest {
     }
 
     @Test
+    void should_find_a_drift_whose_steps_are_noisy_but_small_on_average() {
+        // given: steps drawn between 0.75 and 0.95 (about 0.85 on average, often below 0.8), as a
+        // caption loop that changes one word at a time measures with a sentence model
+        Random r = new Random(9);
+        List<float[]> vectors = new ArrayList<>();
+        vectors.add(random(r));
+        for (int n = 1; n < 80; n++) {
+            vectors.add(turn(vectors.get(n - 1), 0.75 + 0.2 * r.nextDouble(), r));
+        }
+
+        // when
+        Optional<StopReason> drift = firstFiring(DRIFT, 1, predictions(1, "e", vectors));
+
+        // then
+        assertThat(drift).hasValueSatisfying(reason -> assertThat(reason.similarity()).isLessThan(0.5));
+    }
+
+    @Test
+    void should_not_take_a_jump_between_two_places_for_a_drift() {
+        // given: a fixed point, one jump far away, and a fixed point there: small steps on average,
+        // but one step is no small step
+        Random r = new Random(10);
+        float[] here = random(r);
+        float[] there = turn(here, 0.1, r);
+        List<Prediction> run = predictions(1, "e", of(60, n -> turn(n < 30 ? here : there, 0.99, r)));
+
+        // when / then
+        assertThat(firstFiring(DRIFT, 1, run)).isEmpty();
+    }
+
+    @Test
     void should_not_call_a_fixed_point_far_from_the_origin_a_drift() {
         // given: a quick move away from the origin, then a fixed point far from it
         Random r = new Random(8);
