@@ -435,4 +435,56 @@ class EmbeddingRunTest {
         }
         return bits;
     }
+
+    @Test
+    void should_call_the_next_model_while_an_in_process_embedder_is_still_computing() throws Exception {
+        // given: an embedder that computes inside embedAll (as the offline ones do) until released
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Embedder slow = TestEmbedders.of("slow", Set.of(Modality.TEXT), 2, p -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new float[] {1, 0};
+        });
+        Recording r = new Recording();
+        Run run = Run.builder(Network.of(r.model), Payload.text("x")).embedWith(slow).maxSteps(2)
+                .listener(r.events::add).start();
+
+        // when
+        r.answer(0, "first");
+
+        // then: the second call comes although the first output's vector is not there yet
+        r.gated.awaitCall(1);
+        assertThat(r.made()).isZero();
+        release.countDown();
+        r.answer(1, "second");
+        assertThat(run.await(WAIT)).isTrue();
+        assertThat(run.predictions()).hasSize(2).allSatisfy(p -> assertThat(p.embeddings()).containsKey("slow"));
+    }
+
+    @Test
+    void should_give_up_on_an_in_process_embedder_that_outlasts_its_timeout() {
+        // given: an embedder that would compute for 10 s in the caller's thread
+        Embedder stuck = TestEmbedders.of("stuck", Set.of(Modality.TEXT), 2, p -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new float[] {1, 0};
+        });
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+        // when
+        Run run = Run.builder(Network.of(TestModels.grower()), Payload.text("a")).embedWith(stuck)
+                .embeddingTimeout(Duration.ofMillis(200)).maxSteps(1).listener(events::add).start();
+
+        // then: the prediction is kept without the vector, well before the embedder would have answered
+        assertThat(run.await(Duration.ofSeconds(5))).isTrue();
+        assertThat(run.predictions()).singleElement().satisfies(p -> assertThat(p.embeddings()).isEmpty());
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.EmbeddingFailed)
+                .singleElement().satisfies(e -> assertThat(((RunEvent.EmbeddingFailed) e).message()).contains("timed out"));
+    }
 }

@@ -366,4 +366,38 @@ class RunTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Run.builder(Network.of(TestModels.grower()),
                 Payload.text("a")).id("../etc")).hasMessageContaining("run id '../etc' is not valid");
     }
+
+    @Test
+    void should_answer_and_cancel_while_a_platform_blocks_inside_its_invoker() throws Exception {
+        // given: an invoker that blocks the thread that calls it until released
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Model blocking = Model.of(new ModelInfo(ModelId.parse("test:block"), Modality.TEXT, Modality.TEXT, ""),
+                Parameters.empty(), (in, p) -> {
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CompletableFuture.completedFuture(new ModelOutput(Payload.text("late"), null));
+                });
+        Run run = Run.builder(Network.of(blocking), Payload.text("x")).maxSteps(3).start();
+        assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+
+        try {
+            // when: the run is asked about and cancelled while the invoker blocks
+            CompletableFuture<List<Prediction>> asked = CompletableFuture.supplyAsync(run::predictions);
+            CompletableFuture<Void> cancelled = CompletableFuture.runAsync(run::cancel);
+
+            // then: neither waits for the invoker
+            assertThat(asked.get(5, TimeUnit.SECONDS)).isEmpty();
+            cancelled.get(5, TimeUnit.SECONDS);
+            assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        } finally {
+            release.countDown();
+        }
+        assertThat(run.await(WAIT)).isTrue();
+        assertThat(run.predictions()).isEmpty();
+    }
 }

@@ -248,19 +248,22 @@ public final class RunEngine implements Run {
         }
         // Listeners run outside the lock so that a slow one does not block stop() or cancel().
         emit(new RunEvent.PredictionStarted(id, sequence, model.id(), input, callStart));
+        // The invoker runs outside the lock: a platform may compute (the simulator) or even block in
+        // it, and stop(), cancel() and the getters must not wait for that.
         CompletableFuture<ModelOutput> call;
+        try {
+            call = model.invokeAsync(input, Parameters.empty(),
+                    piece -> emit(new RunEvent.PartialOutput(id, sequence, model.id(), piece)));
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
         synchronized (this) {
+            stepScheduled = false;
             if (status.isFinal()) {
+                call.cancel(true); // ended while the call was being made
                 return;
             }
-            try {
-                call = model.invokeAsync(input, Parameters.empty(),
-                        piece -> emit(new RunEvent.PartialOutput(id, sequence, model.id(), piece)));
-            } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
-            }
             inFlight = call;
-            stepScheduled = false;
         }
         call.whenCompleteAsync((out, error) -> afterCall(sequence, model, input, callStart, out, error), executor);
     }
@@ -357,18 +360,37 @@ public final class RunEngine implements Run {
      */
     private CompletableFuture<Embedding> embedOne(Embedder embedder, Payload output) {
         CompletableFuture<Embedding> result = new CompletableFuture<>();
-        CompletableFuture<List<Embedding>> source;
-        try {
-            // embedAll rather than embed: embed's default derives a new future, and cancelling a
-            // derived future does not reach the embedder's, so remote work could not be stopped.
-            source = embedder.embedAll(List.of(output));
-            if (source == null) {
-                throw new IllegalStateException("embedder returned no future");
+        // In-process embedders compute inside embedAll; on the compute pool they neither delay the
+        // next model call nor the shared scheduler, and the timeout below runs from the start.
+        CompletableFuture<List<Embedding>> source = new CompletableFuture<>();
+        SharedScheduler.compute().execute(() -> {
+            if (source.isDone()) {
+                return; // timed out or cancelled before it began
             }
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return result;
-        }
+            try {
+                // embedAll rather than embed: embed's default derives a new future, and cancelling a
+                // derived future does not reach the embedder's, so remote work could not be stopped.
+                CompletableFuture<List<Embedding>> own = embedder.embedAll(List.of(output));
+                if (own == null) {
+                    throw new IllegalStateException("embedder returned no future");
+                }
+                own.whenComplete((list, e) -> {
+                    if (e != null) {
+                        source.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                                ? e.getCause() : e);
+                    } else {
+                        source.complete(list);
+                    }
+                });
+                source.whenComplete((list, e) -> {
+                    if (source.isCancelled()) {
+                        own.cancel(true);
+                    }
+                });
+            } catch (RuntimeException e) {
+                source.completeExceptionally(e);
+            }
+        });
         Duration timeout = config.embeddingTimeout();
         AtomicBoolean timedOut = new AtomicBoolean();
         // Cancels the embedder's future first, so that its work is stopped before the run moves on.
@@ -482,16 +504,14 @@ public final class RunEngine implements Run {
      */
     private boolean deliver(Pending entry) {
         Prediction p = entry.result;
-        if (!keepAndSave(p)) {
+        if (!keepAndSave(p, p.succeeded() ? new RunEvent.PredictionMade(id, p) : new RunEvent.PredictionFailed(id, p))) {
             return false;
         }
         if (!p.succeeded()) {
-            emit(new RunEvent.PredictionFailed(id, p));
             finish(RunStatus.FAILED, StopReason.of("error", "model '" + p.modelId() + "' failed at step "
                     + p.sequence() + ": " + p.error().message(), p.sequence()));
             return false;
         }
-        emit(new RunEvent.PredictionMade(id, p));
         for (EmbeddingFailure f : entry.failures) {
             emit(new RunEvent.EmbeddingFailed(id, p.sequence(), f.embedderId(), f.message()));
         }
@@ -569,14 +589,14 @@ public final class RunEngine implements Run {
     }
 
     /**
-     * Keeps and saves a prediction, unless the run ended meanwhile (then it is abandoned). Holding
+     * Keeps, saves and announces a prediction, unless the run ended meanwhile (then it is abandoned). Holding
      * the store lock makes "still running, kept, saved" one step with respect to {@link #finish}, so
      * the saved run never lists a prediction it does not have and the recorder is never written to
      * after its final update.
      *
      * @return false if the run has ended (before, or because saving failed)
      */
-    private boolean keepAndSave(Prediction p) {
+    private boolean keepAndSave(Prediction p, RunEvent announcement) {
         synchronized (storeLock) {
             synchronized (this) {
                 if (status.isFinal()) {
@@ -585,10 +605,14 @@ public final class RunEngine implements Run {
                 predictions.add(p);
             }
             if (recorder == null) {
+                emit(announcement);
                 return true;
             }
             try {
                 recorder.append(p);
+                // Announced under the same lock, so a Finished from stop, cancel or the time limit
+                // cannot slip between keeping a prediction and announcing it.
+                emit(announcement);
                 return true;
             } catch (RuntimeException e) {
                 LOG.error("could not save prediction {} of run {}", p.sequence(), id, e);
@@ -634,17 +658,17 @@ public final class RunEngine implements Run {
             abandoned.cancel(true); // the platform's invoker sees this and cancels remote work
         }
         abandonedEmbeddings.forEach(f -> f.cancel(true));
-        if (recorder != null) {
-            synchronized (storeLock) {
+        synchronized (storeLock) {
+            if (recorder != null) {
                 try {
                     recorder.update(info());
                 } catch (RuntimeException e) {
                     LOG.error("could not save the end of run {}", id, e);
                 }
             }
+            // Completes the run once listeners have seen Finished, so await() returns after they have.
+            emit(new RunEvent.Finished(id, newStatus, reason, finishedAt));
         }
-        // Completes the run once listeners have seen Finished, so await() returns after they have.
-        emit(new RunEvent.Finished(id, newStatus, reason, finishedAt));
         return true;
     }
 

@@ -16,9 +16,29 @@ public final class SharedScheduler {
     private SharedScheduler() {
     }
 
+    private static final java.util.concurrent.ExecutorService COMPUTE = createCompute();
+
     /** The shared pool. */
     public static ScheduledExecutorService get() {
         return INSTANCE;
+    }
+
+    /**
+     * A separate pool, one thread per core, for CPU work a run hands off (in-process embedders):
+     * such work must never hold up the timers and continuations on {@link #get()}.
+     */
+    public static java.util.concurrent.ExecutorService compute() {
+        return COMPUTE;
+    }
+
+    private static java.util.concurrent.ExecutorService createCompute() {
+        AtomicInteger n = new AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                r -> {
+                    Thread t = new Thread(r, "panic-compute-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     private static ScheduledExecutorService create() {

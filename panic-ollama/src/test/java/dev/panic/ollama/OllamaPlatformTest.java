@@ -298,4 +298,22 @@ class OllamaPlatformTest {
                 .extracting(e -> ((RunEvent.PartialOutput) e).piece()).startsWith(" a red", " circle");
         assertThat(platforms.platform("ollama")).isInstanceOf(OllamaPlatform.class);
     }
+
+    @Test
+    void should_abort_a_cancelled_generation_and_free_its_place() {
+        server.stubFor(post("/api/generate").withRequestBody(matchingJsonPath("$.prompt", equalTo("slow")))
+                .willReturn(aResponse().withFixedDelay(30_000).withBody(line("late", true))));
+        server.stubFor(post("/api/generate").withRequestBody(matchingJsonPath("$.prompt", equalTo("fast")))
+                .willReturn(aResponse().withBody(line("quick", true))));
+        OllamaPlatform one = OllamaPlatform.builder().host(server.baseUrl()).http(dev.panic.http.HttpSettings.builder()
+                .maxConcurrentCalls(1).maxQueueWait(Duration.ofSeconds(5)).build()).build();
+        Model llama = one.model("llama3", Parameters.empty());
+
+        java.util.concurrent.CompletableFuture<ModelOutput> slow = llama.invokeAsync(Payload.text("slow"), Parameters.empty());
+        slow.cancel(true);
+        ModelOutput fast = llama.invoke(Payload.text("fast"));
+
+        // With one place in flight, the second call gets through only if the first was really aborted.
+        assertThat(fast.payload()).isEqualTo(Payload.text("quick"));
+    }
 }

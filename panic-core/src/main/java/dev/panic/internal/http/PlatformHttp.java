@@ -77,9 +77,10 @@ public final class PlatformHttp {
         this.scheduler = SharedScheduler.get();
         this.clock = Clock.systemUTC();
         this.client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                // Redirects are followed by hand, so the key is re-decided for every hop (see exchange).
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.readRetry = Retry.of(platform + "-read", retryConfig(this::retriableRead));
-        this.createRetry = Retry.of(platform + "-create", retryConfig(PlatformHttp::retriableCreate));
+        this.createRetry = Retry.of(platform + "-create", retryConfig(this::retriableCreate));
         for (Retry r : new Retry[] {readRetry, createRetry}) {
             r.getEventPublisher().onRetry(e -> LOG.debug("{}: attempt {} failed ({}); retrying in {} ms", platform,
                     e.getNumberOfRetryAttempts(), e.getLastThrowable() == null ? "?" : e.getLastThrowable().getMessage(),
@@ -146,9 +147,9 @@ public final class PlatformHttp {
         return t instanceof PanicException p && p.isRetriable() && withinRetryAfterLimit(p);
     }
 
-    /** A create is repeated only if the platform refused it or never saw it. */
-    private static boolean retriableCreate(Throwable t) {
-        return (t instanceof RateLimitedException || neverSent(t)) && t instanceof PanicException;
+    /** A create is repeated only if the platform refused it (and asked for a wait we accept) or never saw it. */
+    private boolean retriableCreate(Throwable t) {
+        return (t instanceof RateLimitedException r && withinRetryAfterLimit(r)) || (t instanceof PanicException && neverSent(t));
     }
 
     private boolean withinRetryAfterLimit(PanicException p) {
@@ -190,8 +191,40 @@ public final class PlatformHttp {
     }
 
     private CompletableFuture<ApiResponse> send(ApiRequest request, java.util.function.Consumer<String> onLine) {
-        Retry retry = request.kind() == ApiRequest.Kind.CREATE ? createRetry : readRetry;
-        Supplier<java.util.concurrent.CompletionStage<ApiResponse>> attempt = () -> guarded(request, onLine);
+        return send(new Call(request, onLine, 0));
+    }
+
+    /**
+     * One logical call through retries: what it sends, the download cap, and what is under way now,
+     * so that cancelling the caller's future reaches the bulkhead line or the live exchange (which
+     * the JDK client then aborts) and stops the retries.
+     */
+    private static final class Call {
+        final ApiRequest request;
+        final java.util.function.Consumer<String> onLine;
+        final long maxBytes;
+        volatile boolean cancelled;
+        volatile CompletableFuture<?> current;
+
+        Call(ApiRequest request, java.util.function.Consumer<String> onLine, long maxBytes) {
+            this.request = request;
+            this.onLine = onLine;
+            this.maxBytes = maxBytes;
+        }
+
+        /** Makes {@code step} the current piece of work, cancelled at once if the call already is. */
+        <T> CompletableFuture<T> track(CompletableFuture<T> step) {
+            current = step;
+            if (cancelled) {
+                step.cancel(true);
+            }
+            return step;
+        }
+    }
+
+    private CompletableFuture<ApiResponse> send(Call call) {
+        Retry retry = call.request.kind() == ApiRequest.Kind.CREATE ? createRetry : readRetry;
+        Supplier<java.util.concurrent.CompletionStage<ApiResponse>> attempt = () -> guarded(call);
         CompletableFuture<ApiResponse> result = new CompletableFuture<>();
         retry.executeCompletionStage(scheduler, attempt).whenComplete((r, e) -> {
             if (e != null) {
@@ -200,10 +233,26 @@ public final class PlatformHttp {
                 result.complete(r);
             }
         });
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                call.cancelled = true;
+                CompletableFuture<?> now = call.current;
+                if (now != null) {
+                    now.cancel(true);
+                }
+            }
+        });
         return result;
     }
 
-    private CompletableFuture<ApiResponse> guarded(ApiRequest request, java.util.function.Consumer<String> onLine) {
+    private static java.util.concurrent.CancellationException cancelled() {
+        return new java.util.concurrent.CancellationException("call cancelled");
+    }
+
+    private CompletableFuture<ApiResponse> guarded(Call call) {
+        if (call.cancelled) {
+            return CompletableFuture.failedFuture(cancelled());
+        }
         if (!circuitBreaker.tryAcquirePermission()) {
             return CompletableFuture.failedFuture(new UnavailableException(platform
                     + " has failed too often lately, so calls are paused for " + settings.openStateWait()
@@ -218,22 +267,25 @@ public final class PlatformHttp {
                     new NotSent("rate limit"), -1, settings.period()));
         }
         CompletableFuture<ApiResponse> result = new CompletableFuture<>();
-        Runnable go = () -> bulkhead.acquire().whenComplete((ignored, queueError) -> {
-            if (queueError != null) {
+        Runnable go = () -> call.track(bulkhead.acquire()).whenComplete((ignored, queueError) -> {
+            if (queueError != null || call.cancelled) {
+                if (queueError == null) {
+                    bulkhead.release(); // a place was granted to a call that no longer wants it
+                }
                 circuitBreaker.releasePermission();
-                result.completeExceptionally(new UnavailableException(unwrap(queueError).getMessage(),
-                        new NotSent("queue")));
+                result.completeExceptionally(call.cancelled ? cancelled()
+                        : new UnavailableException(unwrap(queueError).getMessage(), new NotSent("queue")));
                 return;
             }
             long start = System.nanoTime();
-            exchange(request, onLine).whenComplete((response, error) -> {
+            exchange(call, call.request, 0).whenComplete((response, error) -> {
                 bulkhead.release();
                 long took = System.nanoTime() - start;
                 Throwable failure = error == null ? null : unwrap(error);
                 if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
                     circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
                 } else {
-                    // A 4xx is the caller's problem, not a sign the platform is down.
+                    // A 4xx or a cancel is no sign the platform is down.
                     circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
                 }
                 if (failure != null) {
@@ -251,7 +303,20 @@ public final class PlatformHttp {
         return result;
     }
 
-    private CompletableFuture<ApiResponse> exchange(ApiRequest request, java.util.function.Consumer<String> onLine) {
+    private static final int MAX_REDIRECTS = 5;
+
+    /** A 3xx answer to follow by hand. */
+    private static final class Redirect extends RuntimeException {
+        final transient ApiRequest next;
+
+        Redirect(ApiRequest next) {
+            super(null, null, false, false);
+            this.next = next;
+        }
+    }
+
+    private CompletableFuture<ApiResponse> exchange(Call call, ApiRequest request, int hops) {
+        java.util.function.Consumer<String> onLine = call.onLine;
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
                 .timeout(request.timeout() != null ? request.timeout() : settings.requestTimeout());
         if ("http".equalsIgnoreCase(request.uri().getScheme())) {
@@ -262,44 +327,65 @@ public final class PlatformHttp {
         if (request.contentType() != null) {
             b.header("Content-Type", request.contentType());
         }
-        if (secret != null && carriesCredentials(request.uri())) {
+        // After a redirect to another origin the key stays behind, whatever the client allows.
+        if (secret != null && carriesCredentials(request.uri())
+                && (hops == 0 || sameOrigin(call.request.uri(), request.uri()))) {
             b.header("Authorization", "Bearer " + secret.reveal());
         }
         b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         long start = System.nanoTime();
         LineSink sink = onLine == null ? null : new LineSink(onLine);
-        HttpResponse.BodyHandler<byte[]> handler = sink == null ? HttpResponse.BodyHandlers.ofByteArray()
-                : info -> info.statusCode() >= 400 ? HttpResponse.BodySubscribers.ofByteArray()
-                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(sink),
+        HttpResponse.BodyHandler<byte[]> handler = info -> {
+            if (sink != null && info.statusCode() < 300) {
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(sink),
                         done -> new byte[0]);
-        CompletableFuture<ApiResponse> exchanged = client.sendAsync(b.build(), handler).handle((response, error) -> {
+            }
+            return call.maxBytes > 0 && info.statusCode() < 300 ? new CappedBody(call.maxBytes)
+                    : HttpResponse.BodySubscribers.ofByteArray();
+        };
+        CompletableFuture<ApiResponse> exchanged = call.track(client.sendAsync(b.build(), handler)).handle((response, error) -> {
             // What the adapter threw wins over the transport error its cancelling may have caused.
             if (sink != null && sink.failure != null) {
                 throw sink.failure;
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (error != null) {
-                PanicException mapped = transportFailure(request, unwrap(error));
+                Throwable cause = unwrap(error);
+                if (call.cancelled || cause instanceof java.util.concurrent.CancellationException) {
+                    throw cancelled();
+                }
+                if (cause instanceof CappedBody.TooLarge || cause.getCause() instanceof CappedBody.TooLarge) {
+                    throw new InvalidRequestException("the output at " + request.uri() + " is larger than maxDownloadBytes "
+                            + call.maxBytes + "; raise it in HttpSettings if such outputs are expected");
+                }
+                PanicException mapped = transportFailure(request, cause);
                 LOG.debug("{} {} {} failed after {} ms: {}", platform, request.method(), request.uri(), ms,
                         mapped.getMessage());
                 throw mapped;
             }
             LOG.debug("{} {} {} -> {} ({} bytes) in {} ms", platform, request.method(), request.uri(),
                     response.statusCode(), response.body().length, ms);
-            if (response.statusCode() >= 400) {
-                throw ApiErrors.fromResponse(errors, response.statusCode(), response.headers(), response.body(),
-                        clock.instant());
+            int status = response.statusCode();
+            if (status >= 300 && status < 400 && status != 304) {
+                throw new Redirect(redirected(request, response, hops));
             }
-            return new ApiResponse(platform, response.statusCode(), response.headers(), response.body());
+            if (status >= 400) {
+                throw ApiErrors.fromResponse(errors, status, response.headers(), response.body(), clock.instant());
+            }
+            return new ApiResponse(platform, status, response.headers(), response.body());
+        });
+        CompletableFuture<ApiResponse> followed = exchanged.exceptionallyCompose(e -> {
+            Throwable t = unwrap(e);
+            return t instanceof Redirect r ? exchange(call, r.next, hops + 1) : CompletableFuture.failedFuture(t);
         });
         if (sink == null) {
-            return exchanged;
+            return followed;
         }
         // Once the adapter rejects a line the stream is cancelled, and the client may then never
         // complete its own future; the call ends with the adapter's failure at once instead.
         CompletableFuture<ApiResponse> result = new CompletableFuture<>();
-        exchanged.whenComplete((r, e) -> {
+        followed.whenComplete((r, e) -> {
             if (e != null) {
                 result.completeExceptionally(unwrap(e));
             } else {
@@ -308,6 +394,26 @@ public final class PlatformHttp {
         });
         sink.aborted.whenComplete((ignored, e) -> result.completeExceptionally(e));
         return result;
+    }
+
+    /** The request a 3xx answer points at: GET after 303 (and after 301/302 to a POST), else the same. */
+    private ApiRequest redirected(ApiRequest request, HttpResponse<byte[]> response, int hops) {
+        String location = response.headers().firstValue("Location").orElseThrow(() -> new UnavailableException(platform
+                + " answered " + response.statusCode() + " to " + request.uri() + " without saying where to go"));
+        if (hops + 1 > MAX_REDIRECTS) {
+            throw new UnavailableException(platform + " redirected " + request.uri() + " more than " + MAX_REDIRECTS
+                    + " times; giving up");
+        }
+        URI next = request.uri().resolve(location);
+        if (!"https".equalsIgnoreCase(next.getScheme()) && !isAllowedDownload(next)) {
+            throw new UnavailableException(platform + " redirected " + request.uri() + " to '" + next
+                    + "', which is not https; refusing to follow");
+        }
+        int status = response.statusCode();
+        boolean toGet = status == 303 || ((status == 301 || status == 302) && request.method().equals("POST"));
+        return toGet ? new ApiRequest("GET", next, request.headers(), null, null, request.kind(), request.timeout())
+                : new ApiRequest(request.method(), next, request.headers(), request.body(), request.contentType(),
+                        request.kind(), request.timeout());
     }
 
     /** Hands lines to the adapter as they arrive; remembers what the adapter threw and stops reading. */
@@ -407,19 +513,9 @@ public final class PlatformHttp {
             return CompletableFuture.failedFuture(new ValidationException("refusing to fetch output from '" + uri
                     + "': only https: and data: addresses are fetched (http: only from this machine)"));
         }
-        ApiRequest get = ApiRequest.get(uri);
-        return sendCapped(get).thenApply(r -> Media.payload(r.body(), r.header("Content-Type").orElse(""), expected,
-                uri.toString()));
-    }
-
-    private CompletableFuture<ApiResponse> sendCapped(ApiRequest get) {
-        return send(get).thenApply(r -> {
-            if (r.body().length > settings.maxDownloadBytes()) {
-                throw new InvalidRequestException("output file at " + get.uri() + " is " + r.body().length
-                        + " bytes, more than maxDownloadBytes " + settings.maxDownloadBytes());
-            }
-            return r;
-        });
+        // The cap is enforced while reading, so an oversized output is never held whole in memory.
+        return Futures.linked(send(new Call(ApiRequest.get(uri), null, settings.maxDownloadBytes())),
+                r -> Media.payload(r.body(), r.header("Content-Type").orElse(""), expected, uri.toString()));
     }
 
     /**

@@ -296,7 +296,7 @@ class PlatformHttpTest {
         assertThatThrownBy(() -> http.download(server.baseUrl() + "/page", Modality.IMAGE).join())
                 .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("expected IMAGE").hasMessageContaining("text/html");
         assertThatThrownBy(() -> http.download(server.baseUrl() + "/big.png", Modality.IMAGE).join())
-                .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("more than maxDownloadBytes 4096");
+                .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("larger than maxDownloadBytes 4096");
         assertThatThrownBy(() -> http.download("http://example.com/a.png", Modality.IMAGE).join())
                 .hasCauseInstanceOf(ValidationException.class).hasMessageContaining("only https: and data:");
         assertThatThrownBy(() -> http.download("file:///etc/passwd", Modality.IMAGE).join())
@@ -319,5 +319,68 @@ class PlatformHttpTest {
 
         assertThat(lines).containsExactly("{\"response\":\"a\"}", "{\"response\":\"b\"}");
         server.verify(1, postRequestedFor(urlEqualTo("/stream")));
+    }
+
+    /** Another origin: a storage host, a proxy, anyone a redirect may point at. */
+    @RegisterExtension
+    static WireMockExtension elsewhere = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @Test
+    void should_follow_redirects_but_leave_the_key_behind_at_another_origin() {
+        server.stubFor(get("/file").willReturn(aResponse().withStatus(302).withHeader("Location", elsewhere.baseUrl() + "/blob")));
+        server.stubFor(get("/moved").willReturn(aResponse().withStatus(301).withHeader("Location", "/here")));
+        server.stubFor(get("/here").willReturn(aResponse().withBody("{\"ok\":true}")));
+        elsewhere.stubFor(get("/blob").willReturn(aResponse().withBody("{\"ok\":true}")));
+        PlatformHttp http = client(fast().build());
+
+        assertThat(call(http, ApiRequest.get(uri("/file"))).json().get("ok").asBoolean()).isTrue();
+        assertThat(call(http, ApiRequest.get(uri("/moved"))).json().get("ok").asBoolean()).isTrue();
+
+        elsewhere.verify(getRequestedFor(urlEqualTo("/blob")).withoutHeader("Authorization"));
+        server.verify(getRequestedFor(urlEqualTo("/here")).withHeader("Authorization", equalTo("Bearer " + KEY)));
+    }
+
+    @Test
+    void should_turn_a_post_into_a_get_after_303_and_give_up_on_endless_redirects() {
+        server.stubFor(post("/submit").willReturn(aResponse().withStatus(303).withHeader("Location", "/result")));
+        server.stubFor(get("/result").willReturn(aResponse().withBody("{\"done\":1}")));
+        server.stubFor(get("/loop").willReturn(aResponse().withStatus(302).withHeader("Location", "/loop")));
+        PlatformHttp http = client(fast().maxAttempts(1).build());
+
+        assertThat(call(http, ApiRequest.create(uri("/submit"), json("{}"))).json().get("done").asInt()).isEqualTo(1);
+        assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/loop"))))
+                .isInstanceOf(UnavailableException.class).hasMessageContaining("more than 5 times");
+    }
+
+    @Test
+    void should_not_repeat_a_create_whose_retry_after_is_longer_than_allowed() {
+        server.stubFor(post("/busy").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
+        PlatformHttp http = client(fast().maxRetryAfter(Duration.ofSeconds(5)).build());
+
+        assertThatThrownBy(() -> call(http, ApiRequest.create(uri("/busy"), json("{}"))))
+                .isInstanceOf(RateLimitedException.class);
+        server.verify(1, postRequestedFor(urlEqualTo("/busy")));
+    }
+
+    @Test
+    void should_abort_the_exchange_and_free_its_place_when_the_call_is_cancelled() throws Exception {
+        server.stubFor(get("/forever").willReturn(aResponse().withFixedDelay(20_000).withBody("{}")));
+        PlatformHttp http = client(fast().maxConcurrentCalls(1).build());
+        CompletableFuture<ApiResponse> first = http.send(ApiRequest.get(uri("/forever")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.findAll(getRequestedFor(urlEqualTo("/forever"))).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        CompletableFuture<ApiResponse> second = http.send(ApiRequest.get(uri("/forever")));
+        assertThat(http.loadDescription()).startsWith("1 in flight, 1 waiting");
+
+        second.cancel(true);
+        first.cancel(true);
+
+        while (!http.loadDescription().startsWith("0 in flight, 0 waiting") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(http.loadDescription()).startsWith("0 in flight, 0 waiting");
+        server.verify(1, getRequestedFor(urlEqualTo("/forever")));
     }
 }

@@ -9,6 +9,8 @@ import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
 import dev.panic.internal.http.ApiRequest;
+import dev.panic.internal.http.ApiResponse;
+import dev.panic.internal.http.Futures;
 import dev.panic.internal.http.Json;
 import dev.panic.internal.http.PlatformHttp;
 import dev.panic.internal.http.Secret;
@@ -128,17 +130,19 @@ public final class OllamaApi {
     public CompletableFuture<JsonNode> generate(String model, ObjectNode body, Consumer<String> pieces) {
         ApiRequest req = ApiRequest.create(at("/api/generate"), Json.bytes(body));
         if (!body.path("stream").asBoolean(true)) {
-            return http.send(req).thenApply(r -> {
+            CompletableFuture<ApiResponse> sent = http.send(req);
+            return Futures.propagateCancel(sent.thenApply(r -> {
                 JsonNode n = r.json();
                 failOnErrorField(n, model);
                 return n;
             }).exceptionally(e -> {
                 throw explain(e, model);
-            });
+            }), sent);
         }
         StringBuilder text = new StringBuilder();
         ObjectNode last = Json.object();
-        return http.sendStreaming(req, line -> {
+        // Cancelling the answer (a run cancelled or stopped) closes the stream, and Ollama stops generating.
+        CompletableFuture<ApiResponse> sent = http.sendStreaming(req, line -> {
             JsonNode n = Json.tryParse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .orElseThrow(() -> new UnavailableException("the Ollama server at " + host
                             + " sent a line that is not JSON while answering with '" + model + "': " + line));
@@ -151,7 +155,8 @@ public final class OllamaApi {
             if (n.path("done").asBoolean(false)) {
                 last.setAll((ObjectNode) n);
             }
-        }).thenApply(r -> {
+        });
+        return Futures.propagateCancel(sent.thenApply(r -> {
             if (!last.path("done").asBoolean(false)) {
                 throw new UnavailableException("the Ollama server at " + host + " ended its answer with '" + model
                         + "' before saying it was done; try again");
@@ -160,7 +165,7 @@ public final class OllamaApi {
             return (JsonNode) last;
         }).exceptionally(e -> {
             throw explain(e, model);
-        });
+        }), sent);
     }
 
     private void failOnErrorField(JsonNode n, String model) {
@@ -202,7 +207,7 @@ public final class OllamaApi {
         ApiRequest req = new ApiRequest("POST", at("/api/pull"), java.util.Map.of(), Json.bytes(body),
                 "application/json", ApiRequest.Kind.READ, Duration.ofHours(6));
         String[] lastStatus = {""};
-        return http.sendStreaming(req, line -> {
+        CompletableFuture<ApiResponse> sent = http.sendStreaming(req, line -> {
             JsonNode n = Json.tryParse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(Json.object());
             if (n.hasNonNull("error")) {
                 throw new UnavailableException("the Ollama server at " + host + " could not pull '" + model + "': "
@@ -211,14 +216,15 @@ public final class OllamaApi {
             lastStatus[0] = n.path("status").asText("");
             progress.accept(new PullProgress(lastStatus[0], n.path("digest").asText(""),
                     n.path("completed").asLong(0), n.path("total").asLong(0)));
-        }).thenAccept(r -> {
+        });
+        return Futures.propagateCancel(sent.thenAccept(r -> {
             if (!lastStatus[0].equals("success")) {
                 throw new UnavailableException("pulling '" + model + "' onto " + host + " ended without success (last status: '"
                         + lastStatus[0] + "'); try again");
             }
         }).exceptionally(e -> {
             throw explain(e, model);
-        });
+        }), sent);
     }
 
     /** A failure in Ollama's terms: which address did not answer, which model to pull. */

@@ -1,5 +1,6 @@
 package dev.panic.ollama.internal;
 
+import dev.panic.internal.http.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panic.Metadata;
@@ -193,7 +194,7 @@ public final class OllamaModels {
             if (!options.isEmpty()) {
                 body.set("options", options);
             }
-            return api.generate(name, body, partial).thenApply(answer -> new ModelOutput(
+            return Futures.linked(api.generate(name, body, partial), answer -> new ModelOutput(
                     Payload.text(answer.path("response").asText("").strip()), metadata(params, answer)));
         }
 

@@ -1,5 +1,6 @@
 package dev.panic.openai.internal;
 
+import dev.panic.internal.http.Futures;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
 import dev.panic.ModelOutput;
@@ -109,8 +110,8 @@ final class ChatCompletion implements ModelKind {
         }
         Wire.CreateChatCompletionRequest request = new Wire.CreateChatCompletionRequest(model, messages,
                 o.temperature(), o.topP(), o.maxCompletionTokens(), o.maxTokens(), o.seed());
-        return client.postJson("/chat/completions", request, ApiRequest.Kind.CREATE)
-                .thenApply(response -> read(response, o, parameters));
+        return Futures.linked(client.postJson("/chat/completions", request, ApiRequest.Kind.CREATE),
+                response -> read(response, o, parameters));
     }
 
     private ModelOutput read(ApiResponse response, Options o, Parameters parameters) {

@@ -1,5 +1,6 @@
 package dev.panic.openai.internal;
 
+import dev.panic.internal.http.Futures;
 import dev.panic.Metadata;
 import dev.panic.Modality;
 import dev.panic.ModelId;
@@ -185,8 +186,8 @@ final class ImageGeneration implements ModelKind {
                     + " characters; the model takes at most " + maxPromptLength());
         }
         Wire.CreateImageRequest request = request(prompt, parameters);
-        return client.postJson("/images/generations", request, ApiRequest.Kind.CREATE)
-                .thenCompose(response -> read(response, request, parameters));
+        return Futures.linkedCompose(client.postJson("/images/generations", request, ApiRequest.Kind.CREATE),
+                response -> read(response, request, parameters));
     }
 
     private CompletableFuture<ModelOutput> read(ApiResponse response, Wire.CreateImageRequest request,

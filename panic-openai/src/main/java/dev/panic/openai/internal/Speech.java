@@ -1,5 +1,6 @@
 package dev.panic.openai.internal;
 
+import dev.panic.internal.http.Futures;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
 import dev.panic.ModelOutput;
@@ -103,8 +104,8 @@ final class Speech implements ModelKind {
         }
         Wire.CreateSpeechRequest request = new Wire.CreateSpeechRequest(model, text, o.voice(), o.instructions(),
                 o.format(), o.speed());
-        return client.postJson("/audio/speech", request, ApiRequest.Kind.CREATE)
-                .thenApply(response -> read(response, o, characters, parameters));
+        return Futures.linked(client.postJson("/audio/speech", request, ApiRequest.Kind.CREATE),
+                response -> read(response, o, characters, parameters));
     }
 
     private ModelOutput read(ApiResponse response, Options o, int characters, Parameters parameters) {

@@ -1,5 +1,6 @@
 package dev.panic.openai.internal;
 
+import dev.panic.internal.http.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
@@ -113,7 +114,7 @@ final class Transcription implements ModelKind {
             // Required by this model for inputs over 30 s, and harmless for shorter ones.
             form.field("chunking_strategy", "auto");
         }
-        return client.postMultipart("/audio/transcriptions", form).thenApply(r -> read(r, o, parameters));
+        return Futures.linked(client.postMultipart("/audio/transcriptions", form), r -> read(r, o, parameters));
     }
 
     private ModelOutput read(ApiResponse response, Options o, Parameters parameters) {
