@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
 /** {@code panic analyse}: what saved runs did, one by one and together. */
 @Command(name = "analyse", aliases = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Analyses saved runs: for each, how similar each output is to the one before and to the "
-                + "first (drift), a fit of that drift to a*exp(-b*step)+c, and where a fixed point, cycle, drift or "
+                + "first (drift), a fit of that drift to a*exp(-b*lap)+c (a lap is one pass through the network, so b "
+                + "is per lap), and where a fixed point, cycle, drift or "
                 + "repeat was found; for several runs, the attractors their final states fall into.",
                 "Each analysis is also saved beside its run as analysis.json. Outputs saved without vectors are "
                         + "embedded with the offline embedders first."})
@@ -126,7 +127,7 @@ final class AnalyseCommand implements Callable<Integer> {
             console.line(String.format(Locale.ROOT, "  %s outputs (%s): last similarity to previous %s, to first %s",
                     s.modality().wireName(), s.embedderId(), last(steps), last(drift)));
             if (fit != null) {
-                console.line(String.format(Locale.ROOT, "    drift fit a*exp(-b*step)+c: b=%.4f per step, floor c=%.3f "
+                console.line(String.format(Locale.ROOT, "    drift fit a*exp(-b*lap)+c: b=%.4f per lap, floor c=%.3f "
                         + "(a=%.3f, rmse %.4f over %d points)", fit.rate(), fit.floor(), fit.amplitude(), fit.rmse(),
                         fit.points()));
             }

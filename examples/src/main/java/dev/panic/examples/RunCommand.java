@@ -232,9 +232,9 @@ final class RunCommand implements Callable<Integer> {
             } else if (event instanceof RunEvent.Measured m) {
                 for (Similarity sim : m.similarities()) {
                     if (sim.toPrevious() != null) {
-                        console.line(String.format(Locale.ROOT, "%" + (width * 2 + 4) + "s similarity %.3f to step %d, %.3f to step %d (%s)",
-                                "", sim.toPrevious(), sim.previous() + 1, sim.toOrigin() == null ? Double.NaN : sim.toOrigin(),
-                                sim.origin() + 1, sim.embedderId()));
+                        console.line(String.format(Locale.ROOT, "%" + (width * 2 + 4) + "s similarity %.3f to output %d, %.3f to output %d (%s)",
+                                "", sim.toPrevious(), sim.previous(), sim.toOrigin() == null ? Double.NaN : sim.toOrigin(),
+                                sim.origin(), sim.embedderId()));
                     }
                 }
             } else if (event instanceof RunEvent.EmbeddingFailed f) {
@@ -249,7 +249,8 @@ final class RunCommand implements Callable<Integer> {
         }
 
         private String step(Prediction p, String what) {
-            return String.format(Locale.ROOT, "%s%-22s %7s  %s", counter(p.sequence()), p.modelId(),
+            // "#n" is the output's sequence number, as stop reasons and saved runs count (from 0).
+            return String.format(Locale.ROOT, "%s%-22s #%-3d %7s  %s", counter(p.sequence()), p.modelId(), p.sequence(),
                     DurationConverter.format(p.duration()), what);
         }
     }

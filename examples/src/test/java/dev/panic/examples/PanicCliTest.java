@@ -70,7 +70,7 @@ class PanicCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .containsPattern("similarity 0\\.\\d{3} to step 1, 0\\.\\d{3} to step 1 \\(minilm\\)")
+                .containsPattern("similarity 0\\.\\d{3} to output 0, 0\\.\\d{3} to output 0 \\(minilm\\)")
                 .contains("completed after 40 predictions")
                 .containsPattern("observed: outputs \\d+ to \\d+ of model sim:drifter drift away from output 0.*\\(drift\\)");
     }
@@ -95,7 +95,7 @@ class PanicCliTest {
         assertThat(code).as(err.toString()).isZero();
         String text = out.toString();
         assertThat(text.lines().filter(l -> l.startsWith("run "))).hasSize(3);
-        assertThat(text).contains("found exact-repeat").contains("drift fit a*exp(-b*step)+c")
+        assertThat(text).contains("found exact-repeat").contains("drift fit a*exp(-b*lap)+c").contains("per lap")
                 .containsPattern("attractors by minilm \\(similarity at least 0\\.90\\): 2")
                 .contains("1. 2 run(s)");
         try (Stream<Path> runs = Files.list(dir)) {

@@ -559,6 +559,30 @@ public final class PlatformHttp {
         return t;
     }
 
+    /**
+     * Lowers the rate limit to what the platform says the account may do ({@code perMinute}
+     * requests a minute, as OpenAI's {@code x-ratelimit-limit-requests} header gives it), spread
+     * evenly over the settings' period. Never raises it above the configured limit: the settings
+     * stay the ceiling the user chose.
+     */
+    public void limitToRequestsPerMinute(long perMinute) {
+        if (perMinute <= 0) {
+            return;
+        }
+        double perPeriod = perMinute * (settings.period().toNanos() / 60e9);
+        int wanted = (int) Math.max(1, Math.min(settings.requestsPerPeriod(), Math.floor(perPeriod)));
+        if (wanted != rateLimiter.getRateLimiterConfig().getLimitForPeriod()) {
+            LOG.debug("{}: the account allows {} requests a minute; limiting to {} per {}", platform, perMinute, wanted,
+                    settings.period());
+            rateLimiter.changeLimitForPeriod(wanted);
+        }
+    }
+
+    /** Requests let through per period now (the settings' value, or lower once the platform said so). */
+    public int requestsPerPeriod() {
+        return rateLimiter.getRateLimiterConfig().getLimitForPeriod();
+    }
+
     /** Current in-flight and waiting counts, for tests and diagnostics. */
     public String loadDescription() {
         return bulkhead.inUse() + " in flight, " + bulkhead.waiting() + " waiting, circuit "

@@ -7,6 +7,7 @@ import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
 import dev.panic.internal.http.ApiRequest;
 import dev.panic.internal.http.ApiResponse;
+import dev.panic.internal.http.Futures;
 import dev.panic.internal.http.Multipart;
 import dev.panic.internal.http.PlatformHttp;
 import dev.panic.internal.http.Secret;
@@ -134,7 +135,30 @@ public final class OpenAiClient {
             return CompletableFuture.failedFuture(new AuthenticationException("no OpenAI API key; " + keyHint));
         }
         ApiRequest request = new ApiRequest("POST", URI.create(baseUrl + path), apiHeaders, body, contentType, kind, null);
-        return http.send(request);
+        return Futures.linked(http.send(request), response -> {
+            learnRateLimit(response);
+            return response;
+        });
+    }
+
+    /**
+     * OpenAI tells every answer the account's request limit ({@code x-ratelimit-limit-requests},
+     * per minute); the limiter follows it down, so many runs sharing a key slow down before they
+     * provoke 429s rather than after.
+     */
+    private void learnRateLimit(ApiResponse response) {
+        response.header("x-ratelimit-limit-requests").ifPresent(v -> {
+            try {
+                http.limitToRequestsPerMinute(Long.parseLong(v.trim()));
+            } catch (NumberFormatException ignored) {
+                // A header we cannot read teaches nothing; the configured limit stays.
+            }
+        });
+    }
+
+    /** Requests the platform's limiter lets through per period now. */
+    public int requestsPerPeriod() {
+        return http.requestsPerPeriod();
     }
 
     /**
