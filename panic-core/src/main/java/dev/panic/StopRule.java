@@ -2,6 +2,7 @@ package dev.panic;
 
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.rules.ExactRepeat;
+import dev.panic.internal.rules.NamedRule;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -87,34 +88,9 @@ public interface StopRule {
         if (limit == null || limit.isZero() || limit.isNegative()) {
             throw new ValidationException("max duration must be positive, got " + limit);
         }
-        return new StopRule() {
-            @Override
-            public String name() {
-                return "max-duration";
-            }
-
-            @Override
-            public Check start(Network network) {
-                return (p, elapsed) -> elapsed.compareTo(limit) >= 0
-                        ? Optional.of(StopReason.of(name(), "reached the time limit of " + limit, p.sequence()))
-                        : Optional.empty();
-            }
-
-            @Override
-            public Optional<Duration> timeLimit() {
-                return Optional.of(limit);
-            }
-
-            @Override
-            public boolean needsEmbeddings() {
-                return false;
-            }
-
-            @Override
-            public String toString() {
-                return name();
-            }
-        };
+        return new NamedRule("max-duration", network -> (p, elapsed) -> elapsed.compareTo(limit) >= 0
+                ? Optional.of(StopReason.of("max-duration", "reached the time limit of " + limit, p.sequence()))
+                : Optional.empty(), limit, false);
     }
 
     /**
@@ -149,47 +125,11 @@ public interface StopRule {
         if (name == null || name.isBlank() || starter == null) {
             throw new ValidationException("a stop rule needs a name and a check");
         }
-        return new StopRule() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Check start(Network network) {
-                return starter.apply(network);
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
+        return new NamedRule(name, starter, null, true);
     }
 
     /** A rule that never looks at embeddings, so a run can ask it before an output's vectors arrive. */
     private static StopRule ofOutputs(String name, java.util.function.Function<Network, Check> starter) {
-        StopRule rule = of(name, starter);
-        return new StopRule() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Check start(Network network) {
-                return rule.start(network);
-            }
-
-            @Override
-            public boolean needsEmbeddings() {
-                return false;
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
+        return new NamedRule(name, starter, null, false);
     }
 }

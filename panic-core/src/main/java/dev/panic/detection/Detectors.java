@@ -7,6 +7,7 @@ import dev.panic.internal.detect.CycleCheck;
 import dev.panic.internal.detect.DriftCheck;
 import dev.panic.internal.detect.FixedPointCheck;
 import dev.panic.internal.rules.ExactRepeat;
+import dev.panic.internal.rules.NamedRule;
 import java.util.List;
 import java.util.function.Function;
 
@@ -77,8 +78,8 @@ public final class Detectors {
      * {@code normalised-repeat}. Needs no vectors.
      */
     public static StopRule normalisedRepeat() {
-        return new DetectorRule(ExactRepeat.NORMALISED_NAME, ExactRepeat.NORMALISED_NAME, false,
-                network -> new ExactRepeat(network, true));
+        return new NamedRule(ExactRepeat.NORMALISED_NAME, ExactRepeat.NORMALISED_NAME,
+                network -> new ExactRepeat(network, true), null, false);
     }
 
     /**
@@ -147,8 +148,8 @@ public final class Detectors {
             double t = threshold;
             int w = window;
             String e = embedder;
-            return new DetectorRule(FixedPointCheck.NAME, describe(FixedPointCheck.NAME, e, "threshold=" + t,
-                    "window=" + w), true, network -> new FixedPointCheck(network, e, t, w));
+            return new NamedRule(FixedPointCheck.NAME, describe(FixedPointCheck.NAME, e, "threshold=" + t,
+                    "window=" + w), network -> new FixedPointCheck(network, e, t, w), null, true);
         }
     }
 
@@ -222,8 +223,8 @@ public final class Detectors {
             int k = maxPeriod;
             int m = matches;
             String e = embedder;
-            return new DetectorRule(CycleCheck.NAME, describe(CycleCheck.NAME, e, "threshold=" + t, "maxPeriod=" + k,
-                    "matches=" + m), true, network -> new CycleCheck(network, e, t, k, m));
+            return new NamedRule(CycleCheck.NAME, describe(CycleCheck.NAME, e, "threshold=" + t, "maxPeriod=" + k,
+                    "matches=" + m), network -> new CycleCheck(network, e, t, k, m), null, true);
         }
     }
 
@@ -321,8 +322,8 @@ public final class Detectors {
             double o = originThreshold;
             double d = minDrop;
             String e = embedder;
-            return new DetectorRule(DriftCheck.NAME, describe(DriftCheck.NAME, e, "window=" + w, "stepThreshold=" + s,
-                    "originThreshold=" + o, "minDrop=" + d), true, network -> new DriftCheck(network, e, w, s, o, d));
+            return new NamedRule(DriftCheck.NAME, describe(DriftCheck.NAME, e, "window=" + w, "stepThreshold=" + s,
+                    "originThreshold=" + o, "minDrop=" + d), network -> new DriftCheck(network, e, w, s, o, d), null, true);
         }
     }
 
@@ -349,22 +350,5 @@ public final class Detectors {
 
     private static String describe(String name, String embedder, String... settings) {
         return name + "(" + String.join(", ", settings) + (embedder == null ? "" : ", embedder=" + embedder) + ")";
-    }
-
-    /** A detector as a stop rule: immutable, shareable, a fresh check per run. */
-    private record DetectorRule(String name, String description, boolean needsEmbeddings,
-                                Function<Network, StopRule.Check> starter) implements StopRule {
-        @Override
-        public StopRule.Check start(Network network) {
-            if (network == null) {
-                throw new ValidationException("rule " + name + " needs the run's network; got null");
-            }
-            return starter.apply(network);
-        }
-
-        @Override
-        public String toString() {
-            return description;
-        }
     }
 }
