@@ -1,6 +1,5 @@
 package dev.panic.detection;
 
-import dev.panic.Network;
 import dev.panic.StopRule;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.detect.CycleCheck;
@@ -9,7 +8,6 @@ import dev.panic.internal.detect.FixedPointCheck;
 import dev.panic.internal.rules.ExactRepeat;
 import dev.panic.internal.rules.NamedRule;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The detectors of fixed points, cycles and drift, as {@link StopRule}s: pass one to
