@@ -1,10 +1,10 @@
 package dev.panic.embeddings;
 
+import dev.panic.internal.media.ImageDecoder;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.embedding.Embedder;
-import dev.panic.embeddings.internal.ImageDecoder;
 import dev.panic.embeddings.internal.ImageDescriptor;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;

@@ -1,5 +1,7 @@
 package dev.panic.embeddings.internal;
 
+import dev.panic.internal.media.ImageDecoder;
+
 /**
  * The perceptual image descriptor: colours, where they are, and edges, from the pixels alone.
  *

@@ -1,4 +1,4 @@
-package dev.panic.embeddings.internal;
+package dev.panic.internal.media;
 
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;
@@ -12,7 +12,8 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes image payloads with {@code javax.imageio} into opaque sRGB pixels, in memory only: no
+ * Decodes image payloads with {@code javax.imageio} into opaque sRGB pixels, for every part of PANIC
+ * that looks at pixels (the simulator, the image descriptor), in memory only: no
  * temporary files and no change to ImageIO's global settings, which belong to the application.
  */
 public final class ImageDecoder {
