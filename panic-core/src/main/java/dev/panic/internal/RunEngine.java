@@ -43,7 +43,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -355,74 +354,114 @@ public final class RunEngine implements Run {
 
     /**
      * One embedder on one output, as a future that always completes: with a vector of the declared
-     * dimension, or exceptionally with why not (including the timeout, which cancels the embedder's
-     * own future so remote work can stop).
+     * dimension, or exceptionally with why not.
+     *
+     * <p>The embedder runs on the compute pool, so an in-process one (which computes inside
+     * {@code embedAll}) delays neither the next model call nor the shared scheduler. The timeout
+     * counts from when the embedder starts, not from when it was queued. When the run gives up on
+     * it (the timeout, or the run ending), the embedder's own future is cancelled before the
+     * failure is reported, so remote work is stopped before the run moves on; an embedder still
+     * computing inside {@code embedAll} has no future yet, so it is given up on at once and its
+     * future cancelled as soon as it returns one.
      */
     private CompletableFuture<Embedding> embedOne(Embedder embedder, Payload output) {
         CompletableFuture<Embedding> result = new CompletableFuture<>();
-        // In-process embedders compute inside embedAll; on the compute pool they neither delay the
-        // next model call nor the shared scheduler, and the timeout below runs from the start.
-        CompletableFuture<List<Embedding>> source = new CompletableFuture<>();
-        SharedScheduler.compute().execute(() -> {
-            if (source.isDone()) {
-                return; // timed out or cancelled before it began
-            }
-            try {
-                // embedAll rather than embed: embed's default derives a new future, and cancelling a
-                // derived future does not reach the embedder's, so remote work could not be stopped.
-                CompletableFuture<List<Embedding>> own = embedder.embedAll(List.of(output));
-                if (own == null) {
-                    throw new IllegalStateException("embedder returned no future");
-                }
-                own.whenComplete((list, e) -> {
-                    if (e != null) {
-                        source.completeExceptionally(e instanceof CompletionException && e.getCause() != null
-                                ? e.getCause() : e);
-                    } else {
-                        source.complete(list);
-                    }
-                });
-                source.whenComplete((list, e) -> {
-                    if (source.isCancelled()) {
-                        own.cancel(true);
-                    }
-                });
-            } catch (RuntimeException e) {
-                source.completeExceptionally(e);
+        EmbeddingAttempt attempt = new EmbeddingAttempt(result);
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                attempt.giveUp(null); // the run ended: stop the embedder's work
             }
         });
         Duration timeout = config.embeddingTimeout();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        // Cancels the embedder's future first, so that its work is stopped before the run moves on.
-        ScheduledFuture<?> timer = executor.schedule(() -> {
-            timedOut.set(true);
-            source.cancel(true);
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        source.whenComplete((list, e) -> {
-            timer.cancel(false);
-            Embedding v = list != null && list.size() == 1 ? list.get(0) : null;
-            if (e != null) {
-                result.completeExceptionally(timedOut.get() && source.isCancelled()
-                        ? new java.util.concurrent.TimeoutException("timed out after " + timeout) : e);
-            } else if (list == null || list.size() != 1) {
-                result.completeExceptionally(new IllegalStateException("embedder returned "
-                        + (list == null ? "no list" : list.size() + " vectors") + " for one input"));
-            } else if (v == null) {
-                result.completeExceptionally(new IllegalStateException("embedder returned a null vector"));
-            } else if (v.dimension() != embedder.dimension()) {
-                result.completeExceptionally(new IllegalStateException("embedder returned " + v.dimension()
-                        + " dimensions but declares " + embedder.dimension()));
-            } else {
-                result.complete(v);
+        SharedScheduler.compute().execute(() -> {
+            if (attempt.isAbandoned()) {
+                return; // the run ended before it began
             }
-        });
-        // Cancelling ours (when the run ends) reaches the embedder's.
-        result.whenComplete((v, e) -> {
-            if (result.isCancelled()) {
-                source.cancel(true);
+            ScheduledFuture<?> timer = executor.schedule(() -> attempt.giveUp(
+                    new java.util.concurrent.TimeoutException("timed out after " + timeout)),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture<List<Embedding>> own;
+            try {
+                // embedAll rather than embed: embed's default derives a new future, and cancelling a
+                // derived future does not reach the embedder's, so remote work could not be stopped.
+                own = embedder.embedAll(List.of(output));
+                if (own == null) {
+                    throw new IllegalStateException("embedder returned no future");
+                }
+            } catch (RuntimeException e) {
+                timer.cancel(false);
+                result.completeExceptionally(e);
+                return;
             }
+            if (!attempt.started(own)) {
+                return; // given up on while it computed; started() has cancelled its future
+            }
+            own.whenComplete((list, e) -> {
+                timer.cancel(false);
+                Embedding v = list != null && list.size() == 1 ? list.get(0) : null;
+                if (e != null) {
+                    result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause() : e);
+                } else if (list == null || list.size() != 1) {
+                    result.completeExceptionally(new IllegalStateException("embedder returned "
+                            + (list == null ? "no list" : list.size() + " vectors") + " for one input"));
+                } else if (v == null) {
+                    result.completeExceptionally(new IllegalStateException("embedder returned a null vector"));
+                } else if (v.dimension() != embedder.dimension()) {
+                    result.completeExceptionally(new IllegalStateException("embedder returned " + v.dimension()
+                            + " dimensions but declares " + embedder.dimension()));
+                } else {
+                    result.complete(v);
+                }
+            });
         });
         return result;
+    }
+
+    /** Decides, between the embedder's task and whoever gives up on it, who cancels its future. */
+    private static final class EmbeddingAttempt {
+        private final CompletableFuture<Embedding> result;
+        private CompletableFuture<List<Embedding>> own;
+        private boolean abandoned;
+
+        EmbeddingAttempt(CompletableFuture<Embedding> result) {
+            this.result = result;
+        }
+
+        synchronized boolean isAbandoned() {
+            return abandoned;
+        }
+
+        /** Records the embedder's future; false (having cancelled it) if the attempt was given up meanwhile. */
+        boolean started(CompletableFuture<List<Embedding>> future) {
+            boolean late;
+            synchronized (this) {
+                own = future;
+                late = abandoned;
+            }
+            if (late) {
+                future.cancel(true);
+            }
+            return !late;
+        }
+
+        /** Cancels the embedder's future if there is one, then fails the attempt with {@code why} (if given). */
+        void giveUp(Throwable why) {
+            CompletableFuture<List<Embedding>> toCancel;
+            synchronized (this) {
+                if (abandoned) {
+                    return;
+                }
+                abandoned = true;
+                toCancel = own;
+            }
+            if (toCancel != null) {
+                toCancel.cancel(true);
+            }
+            if (why != null) {
+                result.completeExceptionally(why);
+            }
+        }
     }
 
     private synchronized void markReady(Pending entry, Prediction result, List<EmbeddingFailure> failures) {
