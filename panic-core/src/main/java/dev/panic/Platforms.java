@@ -5,6 +5,9 @@ import dev.panic.exception.ValidationException;
 import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import dev.panic.spi.PlatformProvider;
+import dev.panic.spi.EmbedderProvider;
+import dev.panic.embedding.Embedder;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -35,9 +38,15 @@ public final class Platforms {
     private static final Logger LOG = LoggerFactory.getLogger(Platforms.class);
 
     private final Map<String, Platform> byId;
+    private final List<EmbedderProvider> embedderProviders;
+    private final Map<String, Embedder> embedders;
+    private final PlatformContext context;
 
-    private Platforms(Map<String, Platform> byId) {
-        this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
+    private Platforms(Builder b) {
+        this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(b.byId));
+        this.embedderProviders = List.copyOf(b.embedderProviders);
+        this.embedders = Collections.unmodifiableMap(new LinkedHashMap<>(b.embedders));
+        this.context = b.context;
     }
 
     /** Every platform found on the class path, configured from the process environment. */
@@ -92,6 +101,40 @@ public final class Platforms {
         return platform(mid.platform()).model(mid.name(), parameters == null ? Parameters.empty() : parameters);
     }
 
+    /**
+     * The embedder with this id ({@code minilm}, {@code image-descriptor}...): one registered by
+     * hand, or one an {@link EmbedderProvider} on the class path offers. How a run saved with its
+     * embedders' ids finds them again.
+     *
+     * @throws NotFoundException listing the known ids if no provider has it
+     */
+    public Embedder embedder(String id) {
+        if (id == null || id.isBlank()) {
+            throw new ValidationException("embedder id is empty");
+        }
+        Embedder registered = embedders.get(id);
+        if (registered != null) {
+            return registered;
+        }
+        for (EmbedderProvider p : embedderProviders) {
+            Optional<Embedder> e = p.embedder(id, context);
+            if (e.isPresent()) {
+                return e.get();
+            }
+        }
+        throw new NotFoundException("no embedder '" + id + "'; known embedders: "
+                + (embedderIds().isEmpty() ? "none" : String.join(", ", embedderIds()))
+                + ". Add the module that provides it (e.g. panic-embeddings) to the class path, or pass it with"
+                + " embedWith(...)");
+    }
+
+    /** The ids of the embedders registered by hand and offered by providers. */
+    public List<String> embedderIds() {
+        List<String> ids = new ArrayList<>(embedders.keySet());
+        embedderProviders.forEach(p -> p.ids().stream().filter(i -> !ids.contains(i)).forEach(ids::add));
+        return ids;
+    }
+
     /** A network of the models with these ids, in order; see {@link Network.Builder#build()}. */
     public Network network(String... modelIds) {
         if (modelIds == null || modelIds.length == 0) {
@@ -107,6 +150,8 @@ public final class Platforms {
     /** Builds {@link Platforms}. */
     public static final class Builder {
         private final Map<String, Platform> byId = new LinkedHashMap<>();
+        private final List<EmbedderProvider> embedderProviders = new ArrayList<>();
+        private final Map<String, Embedder> embedders = new LinkedHashMap<>();
         private PlatformContext context = PlatformContext.system();
 
         private Builder() {
@@ -130,6 +175,7 @@ public final class Platforms {
                 loaders.add(own);
             }
             for (ClassLoader loader : loaders) {
+                discoverEmbedders(loader);
                 Iterator<PlatformProvider> it = ServiceLoader.load(PlatformProvider.class, loader).iterator();
                 while (true) {
                     PlatformProvider provider;
@@ -151,6 +197,32 @@ public final class Platforms {
             return this;
         }
 
+        private void discoverEmbedders(ClassLoader loader) {
+            Iterator<EmbedderProvider> it = ServiceLoader.load(EmbedderProvider.class, loader).iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        return;
+                    }
+                    EmbedderProvider p = it.next();
+                    if (embedderProviders.stream().noneMatch(q -> q.getClass().getName().equals(p.getClass().getName()))) {
+                        embedderProviders.add(p);
+                    }
+                } catch (ServiceConfigurationError e) {
+                    LOG.warn("skipping an embedder provider that failed to load: {}", e.getMessage());
+                }
+            }
+        }
+
+        /** Adds an embedder by hand, found by {@link Platforms#embedder(String)} under its id before any provider's. */
+        public Builder register(Embedder embedder) {
+            if (embedder == null || embedder.id() == null || embedder.id().isBlank()) {
+                throw new ValidationException("embedder to register is null or has no id");
+            }
+            embedders.put(embedder.id(), embedder);
+            return this;
+        }
+
         /**
          * Adds a platform by hand. A platform with the same id already present is replaced, so that
          * an application can swap a discovered platform for one it configured itself.
@@ -165,7 +237,7 @@ public final class Platforms {
 
         /** The registry. */
         public Platforms build() {
-            return new Platforms(byId);
+            return new Platforms(this);
         }
     }
 }

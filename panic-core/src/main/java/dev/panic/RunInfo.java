@@ -2,26 +2,56 @@ package dev.panic;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A snapshot of a run's description and state, as saved in a run store's {@code run.json}.
+ * A snapshot of a run's description and state, as saved in a run store.
  *
  * @param id           the run id
- * @param network      the model ids of its network, in order
- * @param initialInput what the first model was given
- * @param status       where it is in its life
+ * @param spec         everything needed to run it again, as it was started (steering changes are
+ *                     its {@linkplain dev.panic.store.StoredRun#revisions() revisions})
+ * @param status       where it is in its life ({@link RunStatus#INTERRUPTED} when read back from a
+ *                     store whose writer has gone)
  * @param stopReason   why it ended; null while it runs
- * @param startedAt    when it started
+ * @param startedAt    when it started (a resumed run: when it first started)
  * @param finishedAt   when it ended; null while it runs
- * @param predictions  how many predictions it has made so far (failed ones included)
+ * @param predictions  how many predictions its trajectory holds so far, those it shares with its
+ *                     parent included (failed ones included)
  * @param observations what observe-only rules found, in order
+ * @param parent       where a fork or branch came from; null for a run started from scratch
+ * @param revision     the latest revision of its configuration (0 if never steered)
  */
-public record RunInfo(String id, List<ModelId> network, Payload initialInput, RunStatus status,
-                      StopReason stopReason, Instant startedAt, Instant finishedAt, int predictions,
-                      List<StopReason> observations) {
+public record RunInfo(String id, RunSpec spec, RunStatus status, StopReason stopReason, Instant startedAt,
+                      Instant finishedAt, int predictions, List<StopReason> observations, Lineage parent,
+                      int revision) {
     /** Makes the lists immutable. */
     public RunInfo {
-        network = List.copyOf(network);
         observations = observations == null ? List.of() : List.copyOf(observations);
+    }
+
+    /** The model ids of its network, in node order. */
+    public List<ModelId> network() {
+        return spec.modelIds();
+    }
+
+    /** What the first model was given. */
+    public Payload initialInput() {
+        return spec.input();
+    }
+
+    /** Where a fork or branch came from, if it is one. */
+    public Optional<Lineage> lineage() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** True if it can be resumed: its writer has ended it or gone (any status but a live one). */
+    public boolean resumable() {
+        return status.isFinal();
+    }
+
+    /** The same snapshot with another status (how a store reports a run whose writer has gone). */
+    public RunInfo withStatus(RunStatus newStatus) {
+        return new RunInfo(id, spec, newStatus, stopReason, startedAt, finishedAt, predictions, observations, parent,
+                revision);
     }
 }

@@ -1,8 +1,7 @@
 package dev.panic;
 
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.rules.ExactRepeat;
-import dev.panic.internal.rules.NamedRule;
+import dev.panic.internal.rules.Rules;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -27,6 +26,16 @@ public interface StopRule {
 
     /** A short name for the rule, used as {@link StopReason#rule()}, e.g. {@code max-steps}. */
     String name();
+
+    /**
+     * This rule as data, saved with the run so that it can be rebuilt ({@link #of(Spec)}) when the
+     * run is resumed or forked: its name and settings. A rule of your own is
+     * {@linkplain Spec#custom custom} unless it says how to describe itself; a resumed run must then
+     * be given it again.
+     */
+    default Spec spec() {
+        return Spec.custom(name());
+    }
 
     /** Starts watching a new run of {@code network}. */
     Check start(Network network);
@@ -66,70 +75,67 @@ public interface StopRule {
     }
 
     /**
-     * Stops after {@code steps} predictions.
+     * Stops after {@code steps} predictions, counted along the run's trajectory from its first
+     * prediction (a resumed or forked run counts the predictions it inherited).
      *
      * @throws ValidationException if {@code steps} is less than 1
      */
     static StopRule maxSteps(int steps) {
-        if (steps < 1) {
-            throw new ValidationException("max steps must be at least 1, got " + steps);
-        }
-        return ofOutputs("max-steps", network -> (p, elapsed) -> p.sequence() + 1 >= steps
-                ? Optional.of(StopReason.of("max-steps", "reached the limit of " + steps + " steps", p.sequence()))
-                : Optional.empty());
+        return Rules.maxSteps(steps);
     }
 
     /**
-     * Stops once the run has lasted {@code limit}, abandoning a prediction still in flight then.
+     * Stops once the run has lasted {@code limit} (a resumed run: since it was resumed), abandoning
+     * a prediction still in flight then.
      *
      * @throws ValidationException if {@code limit} is not positive
      */
     static StopRule maxDuration(Duration limit) {
-        if (limit == null || limit.isZero() || limit.isNegative()) {
-            throw new ValidationException("max duration must be positive, got " + limit);
-        }
-        return new NamedRule("max-duration", network -> (p, elapsed) -> elapsed.compareTo(limit) >= 0
-                ? Optional.of(StopReason.of("max-duration", "reached the time limit of " + limit, p.sequence()))
-                : Optional.empty(), limit, false);
+        return Rules.maxDuration(limit);
     }
 
     /**
-     * Stops when a model gives exactly the output it gave earlier in the run (same bytes, or the
+     * Stops when a node gives exactly the output it gave earlier in the run (same bytes, or the
      * same text). Since the same model then gets the same input again, the run has entered a loop;
-     * the reason records where the loop began and its period in predictions. In a network of
+     * the reason records where the loop began and its period in predictions. In a ring of
      * {@code L} models a fixed point has period {@code L}.
      */
     static StopRule exactRepeat() {
-        return ofOutputs(ExactRepeat.NAME, network -> new ExactRepeat(network));
+        return Rules.repeat(false);
     }
 
     /**
      * Stops when {@code condition} becomes true, checked after every prediction; for a flag that
      * another thread sets. (To stop a run from another thread at once, call {@link Run#stop()}.)
+     * Described as {@linkplain Spec#custom custom}.
      */
     static StopRule when(String name, BooleanSupplier condition) {
         if (condition == null) {
             throw new ValidationException("stop condition is null");
         }
-        return ofOutputs(name, network -> (p, elapsed) -> condition.getAsBoolean()
+        return Rules.custom(name, network -> (p, elapsed) -> condition.getAsBoolean()
                 ? Optional.of(StopReason.of(name, "condition '" + name + "' became true", p.sequence()))
-                : Optional.empty());
+                : Optional.empty(), false);
     }
 
     /**
-     * A rule from a name and a way to start its check; the building block for custom rules.
+     * A rule from a name and a way to start its check; the building block for custom rules. It is
+     * asked once an output's vectors have arrived, and is described as {@linkplain Spec#custom custom}.
      *
      * @param starter makes a fresh check for each run
      */
     static StopRule of(String name, java.util.function.Function<Network, Check> starter) {
-        if (name == null || name.isBlank() || starter == null) {
-            throw new ValidationException("a stop rule needs a name and a check");
-        }
-        return new NamedRule(name, starter, null, true);
+        return Rules.custom(name, starter, true);
     }
 
-    /** A rule that never looks at embeddings, so a run can ask it before an output's vectors arrive. */
-    private static StopRule ofOutputs(String name, java.util.function.Function<Network, Check> starter) {
-        return new NamedRule(name, starter, null, false);
+    /**
+     * The built-in rule a {@link #spec()} describes ({@code max-steps}, {@code max-duration},
+     * {@code exact-repeat}, {@code normalised-repeat}, {@code fixed-point}, {@code cycle},
+     * {@code drift}); settings left out take their defaults.
+     *
+     * @throws ValidationException if the spec is custom, its name is unknown or a setting is malformed
+     */
+    static StopRule of(Spec spec) {
+        return Rules.of(spec);
     }
 }

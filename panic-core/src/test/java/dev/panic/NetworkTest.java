@@ -19,8 +19,8 @@ class NetworkTest {
 
         assertThat(n.size()).isEqualTo(2);
         assertThat(n.input()).isEqualTo(Modality.TEXT);
-        assertThat(n.modelAt(0)).isEqualTo(painter);
-        assertThat(n.modelAt(3)).isEqualTo(describer);
+        assertThat(n.entry().model()).isEqualTo(painter);
+        assertThat(n.next("describer")).extracting(Network.Node::model).containsExactly(painter);
         assertThat(n).hasToString("t:painter -> t:describer -> (loop)");
     }
 
@@ -51,7 +51,7 @@ class NetworkTest {
     void should_reject_empty_and_null_networks() {
         assertThatThrownBy(() -> Network.builder().build())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("at least one model");
-        assertThatThrownBy(() -> Network.builder().add(painter).add(null))
+        assertThatThrownBy(() -> Network.builder().add(painter).add((Model) null))
                 .isInstanceOf(ValidationException.class).hasMessage("model 2 of the network is null");
         assertThatThrownBy(() -> Network.of((Model[]) null)).isInstanceOf(ValidationException.class);
     }

@@ -121,7 +121,7 @@ class RunTest {
     @Test
     void should_cancel_the_call_in_flight_when_cancelled() throws Exception {
         GatedModel gated = new GatedModel();
-        Run run = Run.builder(Network.of(gated.model), Payload.text("x")).start();
+        Run run = Run.builder(Network.of(gated.model), Payload.text("x")).forever().start();
         CompletableFuture<ModelOutput> call = gated.awaitCall(0);
 
         run.cancel();
@@ -135,7 +135,7 @@ class RunTest {
     @Test
     void should_finish_and_keep_the_call_in_flight_when_stopped() throws Exception {
         GatedModel gated = new GatedModel();
-        Run run = Run.builder(Network.of(gated.model), Payload.text("x")).start();
+        Run run = Run.builder(Network.of(gated.model), Payload.text("x")).forever().start();
         CompletableFuture<ModelOutput> call = gated.awaitCall(0);
 
         run.stop();
@@ -151,7 +151,7 @@ class RunTest {
     @Test
     void should_stop_at_once_while_waiting_for_the_pacing_timer() {
         Run run = Run.builder(Network.of(TestModels.grower()), Payload.text("a"))
-                .pacing(Pacing.fixed(Duration.ofHours(1))).start();
+                .pacing(Pacing.fixed(Duration.ofHours(1))).forever().start();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (run.predictions().isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
@@ -169,7 +169,7 @@ class RunTest {
         java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
         GatedModel gated = new GatedModel();
         Run run = Run.builder(Network.of(gated.model), Payload.text("x"))
-                .stopWhen(StopRule.when("flag", flag::get)).start();
+                .stopWhen(StopRule.when("flag", flag::get)).forever().start();
         gated.awaitCall(0).complete(new ModelOutput(Payload.text("1"), null));
         gated.awaitCall(1);
 
@@ -188,7 +188,7 @@ class RunTest {
                         new RateLimitedException("slow down", null, 429, Duration.ofSeconds(3))));
         List<RunEvent> events = new CopyOnWriteArrayList<>();
 
-        Run run = Run.builder(Network.of(failing), Payload.text("x")).listener(events::add).start().await();
+        Run run = Run.builder(Network.of(failing), Payload.text("x")).forever().listener(events::add).start().await();
 
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
         Prediction p = run.predictions().get(0);

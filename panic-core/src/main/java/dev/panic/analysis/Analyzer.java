@@ -111,7 +111,6 @@ public final class Analyzer {
 
     /** Analyses a trajectory. */
     public RunAnalysis analyse(Trajectory trajectory) {
-        int size = trajectory.networkSize();
         List<Prediction> ok = new ArrayList<>();
         for (Prediction p : trajectory.predictions()) {
             if (p.succeeded()) {
@@ -125,7 +124,7 @@ public final class Analyzer {
         }
         Map<Key, List<Similarity>> groups = new LinkedHashMap<>();
         Map<Integer, Prediction> bySequence = new HashMap<>();
-        SimilarityTracker tracker = new SimilarityTracker(size);
+        SimilarityTracker tracker = new SimilarityTracker();
         for (Prediction p : ok) {
             bySequence.putIfAbsent(p.sequence(), p);
             for (Similarity s : tracker.observe(p)) {
@@ -230,35 +229,40 @@ public final class Analyzer {
     }
 
     /**
-     * A network of stand-ins with the saved model ids and the modalities the predictions show, for
-     * rules that want one; its models cannot be called. Empty if a model's modalities are unknown.
+     * A network of stand-ins for rules that want one: a node per node of the trajectory, with the
+     * saved model ids and the modalities the predictions show, linked as the outputs flowed. Its
+     * models cannot be called. Empty if it cannot be built (a node whose modalities are unknown).
      */
     private static Optional<Network> standIn(Trajectory t) {
-        int size = t.networkSize();
-        Modality[] in = new Modality[size];
-        Modality[] out = new Modality[size];
+        Map<String, Prediction> first = new LinkedHashMap<>();
+        Map<String, java.util.Set<String>> links = new LinkedHashMap<>();
+        Prediction previous = null;
         for (Prediction p : t.predictions()) {
-            int i = p.sequence() % size;
-            in[i] = in[i] == null ? p.input().modality() : in[i];
-            if (p.output() != null && out[i] == null) {
-                out[i] = p.output().modality();
+            first.putIfAbsent(p.node(), p);
+            if (previous != null && previous.succeeded()) {
+                links.computeIfAbsent(previous.node(), k -> new java.util.LinkedHashSet<>()).add(p.node());
             }
-        }
-        for (int i = 0; i < size; i++) {
-            if (out[i] == null) {
-                out[i] = in[(i + 1) % size];
-            }
-            if (in[i] == null || out[i] == null) {
-                return Optional.empty();
-            }
+            previous = p;
         }
         Network.Builder b = Network.builder();
-        for (int i = 0; i < size; i++) {
-            ModelId id = t.network().get(i);
-            b.add(Model.of(new ModelInfo(id, in[i], out[i], "stand-in for analysis"), Parameters.empty(),
-                    (input, params) -> CompletableFuture.<ModelOutput>failedFuture(new UnavailableException(
-                            "model '" + id + "' is a stand-in for analysing a saved run and cannot be called"))));
+        for (Prediction p : first.values()) {
+            Modality out = t.predictions().stream().filter(q -> q.node().equals(p.node()) && q.output() != null)
+                    .map(q -> q.output().modality()).findFirst().orElse(null);
+            if (out == null) {
+                return Optional.empty();
+            }
+            ModelId id = p.modelId();
+            b.add(Network.Node.of(p.node(), Model.of(new ModelInfo(id, p.input().modality(), out, "stand-in for analysis"),
+                    Parameters.empty(), (input, params) -> CompletableFuture.<ModelOutput>failedFuture(
+                            new UnavailableException("model '" + id + "' is a stand-in for analysing a saved run and"
+                                    + " cannot be called")))));
         }
+        links.forEach((from, tos) -> tos.forEach(to -> b.link(from, to)));
+        if (links.isEmpty()) {
+            String only = first.keySet().iterator().next();
+            b.link(only, only);
+        }
+        b.entry(t.predictions().get(0).node());
         try {
             return Optional.of(b.build());
         } catch (ValidationException e) {

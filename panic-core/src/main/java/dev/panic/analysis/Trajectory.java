@@ -8,11 +8,11 @@ import dev.panic.store.StoredRun;
 import java.util.List;
 
 /**
- * A run's predictions as the analysis sees them: what it needs to know which outputs are
- * comparable (the network's models, in order) and the predictions in sequence order.
+ * A run's predictions as the analysis sees them, in sequence order. Which outputs are comparable
+ * (the same node's, on successive visits) the predictions' {@link Prediction#node()} tells.
  *
  * @param runId       the run
- * @param network     the model ids of its network, in order; its size is the lap length
+ * @param network     the model ids of its network's nodes, in order
  * @param predictions the predictions, in sequence order (failed ones are ignored by the analysis)
  */
 public record Trajectory(String runId, List<ModelId> network, List<Prediction> predictions) {
@@ -36,8 +36,4 @@ public record Trajectory(String runId, List<ModelId> network, List<Prediction> p
         return new Trajectory(run.info().id(), run.info().network(), run.predictions());
     }
 
-    /** The number of models in the network: outputs this many steps apart are comparable. */
-    public int networkSize() {
-        return network.size();
-    }
 }

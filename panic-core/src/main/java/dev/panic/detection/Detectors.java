@@ -6,7 +6,7 @@ import dev.panic.internal.detect.CycleCheck;
 import dev.panic.internal.detect.DriftCheck;
 import dev.panic.internal.detect.FixedPointCheck;
 import dev.panic.internal.rules.ExactRepeat;
-import dev.panic.internal.rules.NamedRule;
+import dev.panic.internal.rules.Rules;
 import java.util.List;
 
 /**
@@ -76,8 +76,7 @@ public final class Detectors {
      * {@code normalised-repeat}. Needs no vectors.
      */
     public static StopRule normalisedRepeat() {
-        return new NamedRule(ExactRepeat.NORMALISED_NAME, ExactRepeat.NORMALISED_NAME,
-                network -> new ExactRepeat(network, true), null, false);
+        return Rules.repeat(true);
     }
 
     /**
@@ -108,13 +107,13 @@ public final class Detectors {
          * that text embedders typically give paraphrases and near-variants, yet below 1 so that a model
          * that re-renders the same content with a fresh random seed still counts as settled.
          */
-        public static final double DEFAULT_THRESHOLD = 0.95;
+        public static final double DEFAULT_THRESHOLD = FixedPointCheck.DEFAULT_THRESHOLD;
         /**
          * 3: one high similarity happens by chance (a model briefly repeats itself); three in a row, each
          * also close to the first, is a settled state. Each extra step delays the stop by one lap, which
          * costs real time and money with hosted models.
          */
-        public static final int DEFAULT_WINDOW = 3;
+        public static final int DEFAULT_WINDOW = FixedPointCheck.DEFAULT_WINDOW;
 
         private double threshold = DEFAULT_THRESHOLD;
         private int window = DEFAULT_WINDOW;
@@ -146,8 +145,7 @@ public final class Detectors {
             double t = threshold;
             int w = window;
             String e = embedder;
-            return new NamedRule(FixedPointCheck.NAME, describe(FixedPointCheck.NAME, e, "threshold=" + t,
-                    "window=" + w), network -> new FixedPointCheck(network, e, t, w), null, true);
+            return Rules.fixedPoint(t, w, e);
         }
     }
 
@@ -173,9 +171,9 @@ public final class Detectors {
          * 8: the cycles closed loops fall into are short (2 for a model that swaps words for their
          * opposites, a few for caption and image loops), and each period watched costs one cosine per step.
          */
-        public static final int DEFAULT_MAX_PERIOD = 8;
+        public static final int DEFAULT_MAX_PERIOD = CycleCheck.DEFAULT_MAX_PERIOD;
         /** 3, as for {@link FixedPoint#DEFAULT_WINDOW}: the least number of confirmations for any period. */
-        public static final int DEFAULT_MATCHES = 3;
+        public static final int DEFAULT_MATCHES = CycleCheck.DEFAULT_MATCHES;
 
         private double threshold = DEFAULT_THRESHOLD;
         private int maxPeriod = DEFAULT_MAX_PERIOD;
@@ -221,8 +219,7 @@ public final class Detectors {
             int k = maxPeriod;
             int m = matches;
             String e = embedder;
-            return new NamedRule(CycleCheck.NAME, describe(CycleCheck.NAME, e, "threshold=" + t, "maxPeriod=" + k,
-                    "matches=" + m), network -> new CycleCheck(network, e, t, k, m), null, true);
+            return Rules.cycle(t, k, m, e);
         }
     }
 
@@ -250,16 +247,16 @@ public final class Detectors {
          * 8 comparable outputs: long enough for a drift of 0.99 per step to show, short enough to flag a
          * drift within about 15 laps of small steps.
          */
-        public static final int DEFAULT_WINDOW = 8;
+        public static final int DEFAULT_WINDOW = DriftCheck.DEFAULT_WINDOW;
         /** 0.8: each output a close variant of the one before; below the fixed-point threshold, so a belt that visibly moves counts. */
-        public static final double DEFAULT_STEP_THRESHOLD = 0.8;
+        public static final double DEFAULT_STEP_THRESHOLD = DriftCheck.DEFAULT_STEP_THRESHOLD;
         /** 0.5: the output has become a different thing from where the series started, not just a rewording of it. */
-        public static final double DEFAULT_ORIGIN_THRESHOLD = 0.5;
+        public static final double DEFAULT_ORIGIN_THRESHOLD = DriftCheck.DEFAULT_ORIGIN_THRESHOLD;
         /**
          * 0.05: a drift of 0.99 per step shows about 0.07 over the default window, a drift of 0.97 about
          * 0.2; scattered outputs around a fixed point show none, give or take their noise.
          */
-        public static final double DEFAULT_MIN_DROP = 0.05;
+        public static final double DEFAULT_MIN_DROP = DriftCheck.DEFAULT_MIN_DROP;
 
         private int window = DEFAULT_WINDOW;
         private double stepThreshold = DEFAULT_STEP_THRESHOLD;
@@ -320,8 +317,7 @@ public final class Detectors {
             double o = originThreshold;
             double d = minDrop;
             String e = embedder;
-            return new NamedRule(DriftCheck.NAME, describe(DriftCheck.NAME, e, "window=" + w, "stepThreshold=" + s,
-                    "originThreshold=" + o, "minDrop=" + d), network -> new DriftCheck(network, e, w, s, o, d), null, true);
+            return Rules.drift(w, s, o, d, e);
         }
     }
 
@@ -346,7 +342,4 @@ public final class Detectors {
         return id;
     }
 
-    private static String describe(String name, String embedder, String... settings) {
-        return name + "(" + String.join(", ", settings) + (embedder == null ? "" : ", embedder=" + embedder) + ")";
-    }
 }

@@ -57,14 +57,14 @@ class AnalyzerTest {
         for (int n = 0; n < 40; n++) {
             if (n % 2 == 0) {
                 float[] v = n < 10 ? random(r) : turn(picture, 0.995, r);
-                ps.add(new Prediction("r1", n, ModelId.parse("t:paint"), Payload.text("in"),
+                ps.add(new Prediction("r1", n, "paint", ModelId.parse("t:paint"), Payload.text("in"),
                         Payload.image(new byte[] {(byte) n}, "image/png"), T0.plusSeconds(n), T0.plusSeconds(n + 1),
-                        Metadata.empty(), Map.of("img", Embedding.of(v)), null));
+                        Metadata.empty(), Map.of("img", Embedding.of(v)), null, 0));
             } else {
                 text = turn(text, 0.96, r);
-                ps.add(new Prediction("r1", n, ModelId.parse("t:describe"), Payload.image(new byte[] {(byte) (n - 1)},
+                ps.add(new Prediction("r1", n, "describe", ModelId.parse("t:describe"), Payload.image(new byte[] {(byte) (n - 1)},
                         "image/png"), Payload.text("text " + n), T0.plusSeconds(n), T0.plusSeconds(n + 1),
-                        Metadata.empty(), Map.of("txt", Embedding.of(text)), null));
+                        Metadata.empty(), Map.of("txt", Embedding.of(text)), null, 0));
             }
         }
         return new Trajectory("r1", List.of(ModelId.parse("t:paint"), ModelId.parse("t:describe")), ps);

@@ -84,19 +84,19 @@ class DirectoryRunStoreTest {
         String id = "20250131T120000Z-a1b2c3";
         Instant at = T0;
         List<Prediction> predictions = List.of(
-                new Prediction(id, 0, Fixtures.PAINTER, start, picture, at, at.plusMillis(1500), metadata,
-                        embeddings, null),
+                new Prediction(id, 0, "painter", Fixtures.PAINTER, start, picture, at, at.plusMillis(1500), metadata,
+                        embeddings, null, 0),
                 ok(id, 1, picture, Payload.text("a circle")),
                 ok(id, 2, Payload.text("a circle"), sound),
                 failed(id, 3, sound));
-        RunInfo finalInfo = new RunInfo(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
+        RunInfo finalInfo = Fixtures.info(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
                 new StopReason("error", "model failed at step 3", 3, null, null, null), at, at.plusSeconds(9), 4,
                 List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2, null),
                         StopReason.pattern("embedding-similarity", "close", 3, 1, 1, 0.987654321)));
 
         // when
         RunStore.Recorder recorder = store.create(running(id, start, at));
-        predictions.forEach(recorder::append);
+        predictions.forEach(p -> recorder.append(p, true));
         recorder.update(finalInfo);
         StoredRun back = store.read(id);
 
@@ -123,7 +123,8 @@ class DirectoryRunStoreTest {
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
 
         // when
-        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y"), Map.of("e", Embedding.of(new float[] {1.0f, -0.0f}))));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y"), Map.of("e", Embedding.of(new float[] {1.0f, -0.0f}))),
+                true);
 
         // then: 1.0f is 0x3F800000 and -0.0f is 0x80000000, little-endian
         JsonNode line = JSON.readTree(Files.readAllLines(root().resolve("r1/predictions.jsonl")).get(0));
@@ -137,15 +138,15 @@ class DirectoryRunStoreTest {
         Payload.Image picture = image(7);
         Payload.Audio sound = Fixtures.audio(8);
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("go"), T0));
-        recorder.append(ok("r1", 0, Payload.text("go"), picture));
+        recorder.append(ok("r1", 0, Payload.text("go"), picture), true);
         Path pictureFile = root().resolve("r1/media/" + picture.data().sha256() + ".png");
         Object fileKeyBefore = Files.readAttributes(pictureFile, BasicFileAttributes.class).fileKey();
 
         // when: the same picture comes back as an input and again as an output
-        recorder.append(ok("r1", 1, picture, Payload.text("a picture")));
-        recorder.append(ok("r1", 2, Payload.text("a picture"), image(7)));
-        recorder.append(ok("r1", 3, image(7), Payload.text("again")));
-        recorder.append(ok("r1", 4, Payload.text("again"), sound));
+        recorder.append(ok("r1", 1, picture, Payload.text("a picture")), true);
+        recorder.append(ok("r1", 2, Payload.text("a picture"), image(7)), true);
+        recorder.append(ok("r1", 3, image(7), Payload.text("again")), true);
+        recorder.append(ok("r1", 4, Payload.text("again"), sound), true);
 
         // then
         try (Stream<Path> files = Files.list(root().resolve("r1/media"))) {
@@ -171,8 +172,8 @@ class DirectoryRunStoreTest {
         RunStore.Recorder b = store.create(running("b", initial, T0.plusSeconds(1)));
 
         // when
-        a.append(ok("a", 0, initial, Payload.text("seen by a")));
-        b.append(ok("b", 0, initial, Payload.text("seen by b")));
+        a.append(ok("a", 0, initial, Payload.text("seen by a")), true);
+        b.append(ok("b", 0, initial, Payload.text("seen by b")), true);
 
         // then
         String name = initial.data().sha256() + ".png";
@@ -187,7 +188,7 @@ class DirectoryRunStoreTest {
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
 
         // when
-        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("X")));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("X")), true);
 
         // then: read with a separate file handle, before update() closes anything
         String content = Files.readString(root().resolve("r1/predictions.jsonl"));
@@ -205,7 +206,7 @@ class DirectoryRunStoreTest {
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
         for (int i = 0; i < 3; i++) {
-            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)));
+            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)), true);
         }
         Path file = root().resolve("r1/predictions.jsonl");
         String whole = Files.readAllLines(file).get(2).replace("\"sequence\":2", "\"sequence\":3");
@@ -224,8 +225,8 @@ class DirectoryRunStoreTest {
         // given
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        recorder.append(ok("r1", 0, Payload.text("a"), Payload.text("b")));
-        recorder.append(ok("r1", 1, Payload.text("b"), Payload.text("c")));
+        recorder.append(ok("r1", 0, Payload.text("a"), Payload.text("b")), true);
+        recorder.append(ok("r1", 1, Payload.text("b"), Payload.text("c")), true);
         Path file = root().resolve("r1/predictions.jsonl");
         byte[] all = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(all, all.length - 1)); // drop the final '\n'
@@ -239,57 +240,91 @@ class DirectoryRunStoreTest {
     }
 
     @Test
-    void should_fail_naming_the_line_when_a_line_before_the_last_is_damaged() throws IOException {
+    void should_skip_a_damaged_line_anywhere_and_read_the_rest_naming_the_line() throws IOException {
         // given
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        for (int i = 0; i < 3; i++) {
-            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)));
+        for (int i = 0; i < 4; i++) {
+            recorder.append(ok("r1", i, Payload.text("in " + i), Payload.text("out " + i)), true);
         }
         Path file = root().resolve("r1/predictions.jsonl");
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         lines.set(1, lines.get(1).substring(0, 20));
+        lines.add(2, "\u0000\u0000\u0000\u0000");
         Files.write(file, lines);
 
-        // when / then
-        assertThatThrownBy(() -> store.read("r1"))
-                .isInstanceOf(PanicException.class)
-                .hasMessageContaining("line 2 of " + file)
-                .hasMessageContaining("damaged");
+        // when
+        StoredRun back = store.read("r1");
+
+        // then
+        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0, 2, 3);
+        assertThat(back.warnings()).hasSize(2);
+        assertThat(back.warnings().get(0)).contains("line 2 of " + file, "damaged", "skipped");
+        assertThat(back.warnings().get(1)).contains("line 3 of " + file, "NUL bytes");
     }
 
     @Test
-    void should_fail_naming_the_line_when_a_line_is_json_but_not_a_prediction() throws IOException {
+    void should_skip_a_line_that_is_json_but_not_a_prediction_naming_it() throws IOException {
         // given
         RunStore store = RunStore.directory(root());
-        store.create(running("r1", Payload.text("x"), T0));
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")), true);
         Path file = root().resolve("r1/predictions.jsonl");
-        Files.writeString(file, "{\"run_id\":\"r1\",\"sequence\":0}\n");
+        Files.writeString(file, "{\"run_id\":\"r1\",\"sequence\":1}\n", java.nio.file.StandardOpenOption.APPEND);
 
-        // when / then
-        assertThatThrownBy(() -> store.read("r1"))
-                .isInstanceOf(PanicException.class)
-                .hasMessageContaining("line 1 of " + file)
-                .hasMessageContaining("'input' is missing");
+        // when
+        StoredRun back = store.read("r1");
+
+        // then
+        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0);
+        assertThat(back.warnings()).singleElement().asString().contains("line 2 of " + file, "'input' is missing");
     }
 
     @Test
-    void should_fail_naming_the_file_and_the_remedy_when_a_media_file_is_missing() throws IOException {
+    void should_skip_a_prediction_whose_media_file_is_missing_naming_the_file_and_the_remedy() throws IOException {
+        // given
+        RunStore store = RunStore.directory(root());
+        Payload.Image picture = image(5);
+        Payload.Image other = image(6);
+        RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
+        recorder.append(ok("r1", 0, Payload.text("x"), picture), true);
+        recorder.append(ok("r1", 1, picture, Payload.text("y")), true);
+        recorder.append(ok("r1", 2, Payload.text("y"), other), true);
+        Path media = root().resolve("r1/media/" + picture.data().sha256() + ".png");
+        Files.delete(media);
+        Path damaged = root().resolve("r1/media/" + other.data().sha256() + ".png");
+        Files.write(damaged, new byte[] {1, 2, 3});
+
+        // when
+        StoredRun back = store.read("r1");
+
+        // then: the two predictions that use the missing picture and the one with the damaged picture are skipped
+        assertThat(back.predictions()).isEmpty();
+        assertThat(back.warnings()).hasSize(3);
+        assertThat(back.warnings().get(0)).contains("line 1 of", media.toString(), "is missing",
+                "copy the run folder whole");
+        assertThat(back.warnings().get(2)).contains("line 3 of", damaged.toString(), "damaged");
+    }
+
+    @Test
+    void should_fail_when_media_changed_in_place_is_read() throws IOException {
         // given
         RunStore store = RunStore.directory(root());
         Payload.Image picture = image(5);
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        recorder.append(ok("r1", 0, Payload.text("x"), picture));
+        recorder.append(ok("r1", 0, Payload.text("x"), picture), true);
         Path media = root().resolve("r1/media/" + picture.data().sha256() + ".png");
-        Files.delete(media);
+        byte[] changed = Files.readAllBytes(media);
+        changed[0] ^= 1;
+        Files.write(media, changed);
+        Payload.Image back = (Payload.Image) store.read("r1").predictions().get(0).output();
 
-        // when / then
-        assertThatThrownBy(() -> store.read("r1"))
+        // when / then: same size, so it is read back, and its bytes fail their SHA-256 when used
+        assertThat(back).isEqualTo(picture);
+        assertThatThrownBy(() -> back.data().toByteArray())
                 .isInstanceOf(PanicException.class)
-                .hasMessageContaining(media.toString())
-                .hasMessageContaining("line 1 of")
-                .hasMessageContaining("is missing")
-                .hasMessageContaining("copy the run folder whole");
+                .hasMessageContaining(picture.data().sha256())
+                .hasMessageContaining("changed or damaged");
     }
 
     @Test
@@ -313,9 +348,9 @@ class DirectoryRunStoreTest {
         // given
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")), true);
         assertThat(store.read("r1").info().status()).isEqualTo(RunStatus.RUNNING);
-        RunInfo done = new RunInfo("r1", List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), Payload.text("x"),
+        RunInfo done = Fixtures.info("r1", List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), Payload.text("x"),
                 RunStatus.COMPLETED, StopReason.pattern("exact-repeat", "output 1 repeats output 0", 0, 0, 1, 0.5),
                 T0, T0.plusSeconds(5), 1, List.of());
 
@@ -331,30 +366,32 @@ class DirectoryRunStoreTest {
         assertThat(runJson.get("stop_reason").get("period").intValue()).isEqualTo(1);
         try (Stream<Path> files = Files.list(root().resolve("r1"))) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .as("no temporary file is left behind").containsExactlyInAnyOrder("run.json", "predictions.jsonl");
+                    .as("no temporary file is left behind")
+                    .containsExactlyInAnyOrder("run.json", "predictions.jsonl", "run.lock");
         }
     }
 
     @Test
-    void should_close_the_predictions_file_when_the_run_ends() throws IOException {
+    void should_close_its_files_and_let_the_run_go_when_closed() throws IOException {
         // given: Linux lists a process's open files under /proc/self/fd
         Path fds = Path.of("/proc/self/fd");
         assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")), true);
         Path file = root().resolve("r1/predictions.jsonl").toRealPath();
         assertThat(openHandlesTo(fds, file)).as("open while the run goes on").isPositive();
+        assertThat(store.info("r1").status()).isEqualTo(RunStatus.RUNNING);
 
         // when
         recorder.update(completed("r1", Payload.text("x"), T0, 1));
+        recorder.close();
 
         // then
         assertThat(openHandlesTo(fds, file)).isZero();
-
-        // and a late append does not leave it open either
-        recorder.append(ok("r1", 1, Payload.text("y"), Payload.text("z")));
-        assertThat(openHandlesTo(fds, file)).isZero();
+        assertThat(openHandlesTo(fds, root().resolve("r1/run.lock").toRealPath())).isZero();
+        assertThatThrownBy(() -> recorder.append(ok("r1", 1, Payload.text("y"), Payload.text("z")), true))
+                .isInstanceOf(PanicException.class).hasMessageContaining("closed");
     }
 
     private static long openHandlesTo(Path fds, Path file) throws IOException {
@@ -370,21 +407,20 @@ class DirectoryRunStoreTest {
     }
 
     @Test
-    void should_still_save_a_prediction_appended_after_the_final_update() {
-        // given: a run cancelled from another thread while its last answer was being saved
+    void should_read_a_run_whose_writer_has_gone_as_interrupted() {
+        // given: a run left RUNNING by a writer that closed without saving its end, as a crash leaves it
         RunStore store = RunStore.directory(root());
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
-        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")));
-        recorder.update(completed("r1", Payload.text("x"), T0, 1));
+        recorder.append(ok("r1", 0, Payload.text("x"), Payload.text("y")), true);
+        assertThat(store.info("r1").status()).isEqualTo(RunStatus.RUNNING);
 
         // when
-        recorder.append(ok("r1", 1, Payload.text("y"), Payload.text("z")));
-        recorder.append(ok("r1", 2, Payload.text("z"), Payload.text("w")));
+        recorder.close();
 
         // then
-        StoredRun back = store.read("r1");
-        assertThat(back.predictions()).extracting(Prediction::sequence).containsExactly(0, 1, 2);
-        assertThat(back.warnings()).singleElement().asString().contains("counts 1 predictions but 3 were read");
+        assertThat(store.info("r1").status()).isEqualTo(RunStatus.INTERRUPTED);
+        assertThat(store.info("r1").resumable()).isTrue();
+        assertThat(store.read("r1").predictions()).hasSize(1);
     }
 
     @Test
@@ -394,7 +430,7 @@ class DirectoryRunStoreTest {
         RunStore.Recorder recorder = store.create(running("r1", Payload.text("x"), T0));
 
         // when / then
-        assertThatThrownBy(() -> recorder.append(ok("r2", 0, Payload.text("x"), Payload.text("y"))))
+        assertThatThrownBy(() -> recorder.append(ok("r2", 0, Payload.text("x"), Payload.text("y")), true))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("r2");
     }
@@ -494,7 +530,7 @@ class DirectoryRunStoreTest {
                         // Every fifth output is an image shared by all runs, so media writes race too.
                         Payload out = s % 5 == 0 ? image(s) : Payload.text(id + " step " + s);
                         Prediction p = ok(id, s, in, out);
-                        recorder.append(p);
+                        recorder.append(p, true);
                         mine.add(p);
                         in = out;
                     }
@@ -526,7 +562,7 @@ class DirectoryRunStoreTest {
         Payload.Image start = image(9).withSize(8, 8);
 
         // when
-        store.create(new RunInfo("r1", List.of(ModelId.parse("sim:describer")), start, RunStatus.RUNNING, null,
+        store.create(Fixtures.info("r1", List.of(ModelId.parse("sim:describer")), start, RunStatus.RUNNING, null,
                 T0, null, 0, null));
 
         // then

@@ -45,14 +45,14 @@ class FakePanicExportTest {
         return new StoredRun(completed("later", Payload.text("a red circle"), start, 3), List.of(
                 ok("later", 0, Payload.text("a red circle"), picture, embeddings),
                 ok("later", 1, picture, Payload.text("a circle")),
-                failed("later", 2, Payload.text("a circle"))), List.of());
+                failed("later", 2, Payload.text("a circle"))), List.of(), List.of());
     }
 
     /** Started first: one text-to-text prediction. */
     private StoredRun earlier() {
         return new StoredRun(completed("earlier", Payload.text("hello"), T0, 1),
                 List.of(ok("earlier", 0, Payload.text("hello"), Payload.text("HELLO"),
-                        Map.of("sim:clip", Embedding.of(new float[] {1f, Float.NaN})))), List.of());
+                        Map.of("sim:clip", Embedding.of(new float[] {1f, Float.NaN})))), List.of(), List.of());
     }
 
     private JsonNode export(List<StoredRun> runs, String embedderId) throws Exception {
@@ -118,7 +118,7 @@ class FakePanicExportTest {
     @Test
     void should_refuse_two_runs_with_the_same_start_time() {
         // given
-        StoredRun twin = new StoredRun(completed("twin", Payload.text("x"), T0, 0), List.of(), List.of());
+        StoredRun twin = new StoredRun(completed("twin", Payload.text("x"), T0, 0), List.of(), List.of(), List.of());
 
         // when / then
         assertThatThrownBy(() -> FakePanicExport.write(List.of(earlier(), twin), null, new ByteArrayOutputStream()))
@@ -133,7 +133,7 @@ class FakePanicExportTest {
         RunStore store = RunStore.directory(tmp.resolve("runs"));
         StoredRun run = later();
         RunStore.Recorder recorder = store.create(run.info());
-        run.predictions().forEach(recorder::append);
+        run.predictions().forEach(p -> recorder.append(p, true));
         Path file = tmp.resolve("export/fake-panic.json");
 
         // when

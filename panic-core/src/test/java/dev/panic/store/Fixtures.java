@@ -6,6 +6,7 @@ import dev.panic.ModelId;
 import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.RunInfo;
+import dev.panic.RunSpec;
 import dev.panic.RunStatus;
 import dev.panic.StopReason;
 import java.time.Duration;
@@ -24,32 +25,52 @@ final class Fixtures {
     }
 
     static RunInfo running(String runId, Payload initialInput, Instant startedAt) {
-        return new RunInfo(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.RUNNING, null, startedAt,
-                null, 0, List.of());
+        return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.RUNNING, null, startedAt, null, 0,
+                List.of());
     }
 
     static RunInfo completed(String runId, Payload initialInput, Instant startedAt, int predictions) {
-        return new RunInfo(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.COMPLETED,
+        return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.COMPLETED,
                 StopReason.of("max-steps", "reached " + predictions + " steps", predictions - 1), startedAt,
                 startedAt.plusSeconds(60), predictions, List.of());
     }
 
+    /** A run of a ring of these models, with no rules: what a store needs to know of a run. */
+    static RunInfo info(String runId, List<ModelId> network, Payload initialInput, RunStatus status, StopReason reason,
+                        Instant startedAt, Instant finishedAt, int predictions, List<StopReason> observations) {
+        return new RunInfo(runId, ringSpec(network, initialInput), status, reason, startedAt, finishedAt, predictions,
+                observations, null, 0);
+    }
+
+    static RunSpec ringSpec(List<ModelId> network, Payload input) {
+        List<RunSpec.NodeSpec> nodes = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (ModelId m : network) {
+            String id = dev.panic.internal.store.RingIds.unique(m, ids);
+            ids.add(id);
+            nodes.add(new RunSpec.NodeSpec(id, m, dev.panic.Parameters.empty(), null, Map.of()));
+        }
+        return new RunSpec(new RunSpec.NetworkSpec(nodes, dev.panic.internal.store.RingIds.ringLinks(ids), null), input,
+                List.of(), List.of(), List.of(), null, null, 1, Long.MAX_VALUE, false, null);
+    }
+
     static Prediction ok(String runId, int seq, Payload in, Payload out) {
         Instant at = T0.plusSeconds(seq);
-        return new Prediction(runId, seq, seq % 2 == 0 ? PAINTER : DESCRIBER, in, out, at, at.plusMillis(750),
-                Metadata.empty(), Map.of(), null);
+        return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
+                in, out, at, at.plusMillis(750), Metadata.empty(), Map.of(), null, 0);
     }
 
     static Prediction ok(String runId, int seq, Payload in, Payload out, Map<String, Embedding> embeddings) {
         Instant at = T0.plusSeconds(seq);
-        return new Prediction(runId, seq, seq % 2 == 0 ? PAINTER : DESCRIBER, in, out, at, at.plusMillis(750),
-                Metadata.empty(), embeddings, null);
+        return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
+                in, out, at, at.plusMillis(750), Metadata.empty(), embeddings, null, 0);
     }
 
     static Prediction failed(String runId, int seq, Payload in) {
         Instant at = T0.plusSeconds(seq);
-        return new Prediction(runId, seq, PAINTER, in, null, at, at.plusMillis(10), null, null,
-                new Prediction.Failure("RateLimitedException", "slow down: 429"));
+        return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
+                in, null, at, at.plusMillis(10), null, null, new Prediction.Failure("RateLimitedException",
+                "slow down: 429"), 0);
     }
 
     /** Distinct, deterministic "image" bytes; the store does not decode images, so any bytes do. */

@@ -102,8 +102,8 @@ public final class Trajectories {
     }
 
     public static Prediction prediction(String runId, int n, int size, Map<String, Embedding> embeddings, String text) {
-        return new Prediction(runId, n, ModelId.parse("t:m" + (n % size)), Payload.text("in " + n),
-                Payload.text(text), T0.plusSeconds(n), T0.plusSeconds(n + 1), Metadata.empty(), embeddings, null);
+        return new Prediction(runId, n, "m" + (n % size), ModelId.parse("t:m" + (n % size)), Payload.text("in " + n),
+                Payload.text(text), T0.plusSeconds(n), T0.plusSeconds(n + 1), Metadata.empty(), embeddings, null, 0);
     }
 
     /** The model ids of {@link #network(int)}. */

@@ -1,7 +1,6 @@
 package dev.panic.internal.detect;
 
 import dev.panic.Embedding;
-import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,14 +27,20 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
 
     /** The rule's name. */
     public static final String NAME = "cycle";
+    /** See {@link dev.panic.detection.Detectors.Cycle#DEFAULT_THRESHOLD}. */
+    public static final double DEFAULT_THRESHOLD = FixedPointCheck.DEFAULT_THRESHOLD;
+    /** See {@link dev.panic.detection.Detectors.Cycle#DEFAULT_MAX_PERIOD}. */
+    public static final int DEFAULT_MAX_PERIOD = 8;
+    /** See {@link dev.panic.detection.Detectors.Cycle#DEFAULT_MATCHES}. */
+    public static final int DEFAULT_MATCHES = 3;
 
     private final double threshold;
     private final int maxPeriod;
     private final int matches;
 
     /** A check with the given settings (already validated by the builder). */
-    public CycleCheck(Network network, String embedder, double threshold, int maxPeriod, int matches) {
-        super(network, embedder);
+    public CycleCheck(String embedder, double threshold, int maxPeriod, int matches) {
+        super(embedder);
         this.threshold = threshold;
         this.maxPeriod = maxPeriod;
         this.matches = matches;
@@ -49,6 +54,19 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
         // The similarity of each recent output to its predecessor (index 1 of the cosines), newest last.
         final double[] steps = new double[Math.max(matches, maxPeriod)];
         int stepsNewest = -1;
+        // The sequence numbers of the recent outputs, newest at sequencesNewest; -1 for a lap with no vector.
+        final int[] sequences = new int[2 * maxPeriod + matches + 1];
+        int sequencesNewest = -1;
+
+        void pushSequence(int sequence) {
+            sequencesNewest = (sequencesNewest + 1) % sequences.length;
+            sequences[sequencesNewest] = sequence;
+        }
+
+        /** The sequence of the output {@code lapsBack} laps before the newest. */
+        int sequenceBack(int lapsBack) {
+            return sequences[Math.floorMod(sequencesNewest - lapsBack, sequences.length)];
+        }
     }
 
     @Override
@@ -61,6 +79,9 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
         if (gap > 0) {
             s.ring.holes(gap);
             java.util.Arrays.fill(s.streak, 0);
+            for (int i = 0; i < Math.min(gap, s.sequences.length); i++) {
+                s.pushSequence(-1);
+            }
         }
         double stepSimilarity = Double.NaN;
         for (int k = 1; k <= maxPeriod; k++) {
@@ -76,6 +97,7 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
             }
         }
         s.ring.push(v);
+        s.pushSequence(at.sequence());
         s.stepsNewest = (s.stepsNewest + 1) % s.steps.length;
         s.steps[s.stepsNewest] = stepSimilarity;
         if (s.streak[1] >= matches) {
@@ -101,9 +123,9 @@ public final class CycleCheck extends SeriesCheck<CycleCheck.State> {
     }
 
     private StopReason reason(State s, int k, At at) {
-        int firstMatchLap = at.lap() - s.streak[k] + 1;
-        int start = at.sequenceAt(firstMatchLap - k);
-        int period = k * at.networkSize();
+        // The first match was streak - 1 laps back; what it matched, k laps before that.
+        int start = s.sequenceBack(s.streak[k] - 1 + k);
+        int period = at.sequence() - s.sequenceBack(k);
         String message = String.format(Locale.ROOT,
                 "outputs %d to %d of model %s come back every %d comparable outputs, each within %.2f of the one a "
                         + "period before (lowest similarity %.3f, %s vectors): a cycle of period %d",

@@ -1,7 +1,6 @@
 package dev.panic.internal.detect;
 
 import dev.panic.Embedding;
-import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,6 +34,14 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
 
     /** The rule's name. */
     public static final String NAME = "drift";
+    /** See {@link dev.panic.detection.Detectors.Drift#DEFAULT_WINDOW}. */
+    public static final int DEFAULT_WINDOW = 8;
+    /** See {@link dev.panic.detection.Detectors.Drift#DEFAULT_STEP_THRESHOLD}. */
+    public static final double DEFAULT_STEP_THRESHOLD = 0.8;
+    /** See {@link dev.panic.detection.Detectors.Drift#DEFAULT_ORIGIN_THRESHOLD}. */
+    public static final double DEFAULT_ORIGIN_THRESHOLD = 0.5;
+    /** See {@link dev.panic.detection.Detectors.Drift#DEFAULT_MIN_DROP}. */
+    public static final double DEFAULT_MIN_DROP = 0.05;
 
     private final int window;
     private final double stepThreshold;
@@ -44,9 +51,8 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
     private final double jumpBelow;
 
     /** A check with the given settings (already validated by the builder). */
-    public DriftCheck(Network network, String embedder, int window, double stepThreshold, double originThreshold,
-                      double minDrop) {
-        super(network, embedder);
+    public DriftCheck(String embedder, int window, double stepThreshold, double originThreshold, double minDrop) {
+        super(embedder);
         this.window = window;
         this.stepThreshold = stepThreshold;
         this.originThreshold = originThreshold;
@@ -57,7 +63,7 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
     /** Per series: the origin, the last {@code window} vectors and the recent similarities. */
     final class State extends SeriesCheck.Series {
         Embedding origin;
-        int originLap;
+        int originSequence;
         final VectorRing recent = new VectorRing(window);
         // Similarity of each recent output to its predecessor, and to the output a window before it.
         final double[] steps = new double[window];
@@ -65,7 +71,7 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
         int newest = -1;
         int farCount;
         int streak;
-        int streakStartLap;
+        int streakStartSequence;
     }
 
     @Override
@@ -77,7 +83,7 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
     protected Optional<StopReason> observe(State s, Embedding v, int gap, At at) {
         if (s.origin == null) {
             s.origin = v;
-            s.originLap = at.lap();
+            s.originSequence = at.sequence();
         }
         if (gap > 0) {
             s.recent.holes(gap);
@@ -93,7 +99,7 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
         s.farCount = Double.isNaN(toFar) ? 0 : Math.min(s.farCount + 1, window);
         if (toPrevious >= jumpBelow) {
             if (s.streak == 0) {
-                s.streakStartLap = at.lap() - 1;
+                s.streakStartSequence = at.previousSequence();
             }
             s.streak++;
         } else {
@@ -109,14 +115,14 @@ public final class DriftCheck extends SeriesCheck<DriftCheck.State> {
         if (!(near >= stepThreshold) || !(near - apart >= minDrop)) {
             return Optional.empty();
         }
-        int start = at.sequenceAt(s.streakStartLap);
+        int start = s.streakStartSequence;
         String message = String.format(Locale.ROOT,
                 "outputs %d to %d of model %s drift away from output %d in small steps: on average %.3f similar "
                         + "to the one before (at least %.2f), %.3f on average from the one %d before, and now %.3f from "
                         + "output %d (%s vectors)", start, at.prediction().sequence(), at.prediction().modelId(),
-                at.sequenceAt(s.originLap), near, stepThreshold, apart, window, toOrigin, at.sequenceAt(s.originLap),
+                s.originSequence, near, stepThreshold, apart, window, toOrigin, s.originSequence,
                 at.embedderId());
-        return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.networkSize(),
+        return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.lapLength(),
                 toOrigin));
     }
 

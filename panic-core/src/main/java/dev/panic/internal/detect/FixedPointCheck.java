@@ -1,7 +1,6 @@
 package dev.panic.internal.detect;
 
 import dev.panic.Embedding;
-import dev.panic.Network;
 import dev.panic.StopReason;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,13 +18,17 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
 
     /** The rule's name. */
     public static final String NAME = "fixed-point";
+    /** The default least similarity; see {@link dev.panic.detection.Detectors.FixedPoint#DEFAULT_THRESHOLD}. */
+    public static final double DEFAULT_THRESHOLD = 0.95;
+    /** The default window; see {@link dev.panic.detection.Detectors.FixedPoint#DEFAULT_WINDOW}. */
+    public static final int DEFAULT_WINDOW = 3;
 
     private final double threshold;
     private final int window;
 
     /** A check with the given settings (already validated by the builder). */
-    public FixedPointCheck(Network network, String embedder, double threshold, int window) {
-        super(network, embedder);
+    public FixedPointCheck(String embedder, double threshold, int window) {
+        super(embedder);
         this.threshold = threshold;
         this.window = window;
     }
@@ -34,7 +37,8 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
     static final class State extends SeriesCheck.Series {
         Embedding previous;
         Embedding anchor;
-        int anchorLap;
+        int anchorSequence;
+        int lapLength;
         int streak;
         double lowest;
     }
@@ -55,7 +59,7 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
             } else {
                 // A new streak, or the old one drifted away from its anchor: start again from the previous output.
                 s.anchor = s.previous;
-                s.anchorLap = at.lap() - 1;
+                s.anchorSequence = at.previousSequence();
                 s.streak = 1;
                 s.lowest = toPrevious;
             }
@@ -66,12 +70,12 @@ public final class FixedPointCheck extends SeriesCheck<FixedPointCheck.State> {
         if (s.streak < window) {
             return Optional.empty();
         }
-        int start = at.sequenceAt(s.anchorLap);
+        int start = s.anchorSequence;
         String message = String.format(Locale.ROOT,
                 "outputs %d to %d of model %s stay within %.2f of each other (lowest similarity %.3f, %s vectors): "
                         + "a fixed point", start, at.prediction().sequence(), at.prediction().modelId(), threshold,
                 s.lowest, at.embedderId());
-        return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.networkSize(),
+        return Optional.of(StopReason.pattern(NAME, message, at.prediction().sequence(), start, at.lapLength(),
                 s.lowest));
     }
 

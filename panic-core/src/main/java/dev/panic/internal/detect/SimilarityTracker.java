@@ -10,24 +10,14 @@ import java.util.Map;
 
 /**
  * Computes {@link Similarity} values for a run's predictions as they come, in sequence order.
- * Keeps, per network position and embedder, only the origin and the latest vector, so a step
- * costs two cosines whatever the length of the run. Not thread-safe: one run, one thread at a time.
+ * Keeps, per network node and embedder, only the origin and the latest vector, so a step costs two
+ * cosines whatever the length of the run. Laps are counted per node over every successful output
+ * it is shown. Not thread-safe: one run, one thread at a time.
  */
 public final class SimilarityTracker {
 
-    private final int size;
-    private final List<Map<String, State>> byPosition = new ArrayList<>();
-
-    /** A tracker for a network of {@code size} models. */
-    public SimilarityTracker(int size) {
-        if (size < 1) {
-            throw new IllegalArgumentException("network size must be at least 1, got " + size);
-        }
-        this.size = size;
-        for (int i = 0; i < size; i++) {
-            byPosition.add(new HashMap<>());
-        }
-    }
+    private final Map<String, Integer> laps = new HashMap<>();
+    private final Map<String, Map<String, State>> byNode = new HashMap<>();
 
     private static final class State {
         final int originSequence;
@@ -49,11 +39,14 @@ public final class SimilarityTracker {
      * @return one entry per vector of {@code p}, in the order of its embeddings; empty if it has none
      */
     public List<Similarity> observe(Prediction p) {
-        if (!p.succeeded() || p.embeddings().isEmpty()) {
+        if (!p.succeeded()) {
             return List.of();
         }
-        Map<String, State> states = byPosition.get(p.sequence() % size);
-        int lap = p.sequence() / size;
+        int lap = laps.merge(p.node(), 1, Integer::sum) - 1;
+        if (p.embeddings().isEmpty()) {
+            return List.of();
+        }
+        Map<String, State> states = byNode.computeIfAbsent(p.node(), k -> new HashMap<>());
         List<Similarity> out = new ArrayList<>(p.embeddings().size());
         for (Map.Entry<String, Embedding> e : p.embeddings().entrySet()) {
             Embedding v = e.getValue();

@@ -1,10 +1,12 @@
 package dev.panic.internal.rules;
 
-import dev.panic.Network;
 import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,8 +16,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Finds the first output that repeats an earlier output of the same network position. Keeps one
- * entry per distinct output, keyed by position and content, so a check costs O(1) per step.
+ * Finds the first output that repeats an earlier output of the same network node. Remembers each
+ * distinct output by 64 bits of its SHA-256 (of the media bytes, or of the text), so a check costs
+ * O(1) per step and a run of a hundred thousand outputs is remembered in a few megabytes; two
+ * different outputs would be taken for a repeat with a chance of about one in 10^19 per pair.
  *
  * <p>The normalised variant compares texts after {@link #normalise(String)}, so that "A red
  * circle." repeats "a red  circle"; images and sounds are still compared byte for byte.
@@ -29,23 +33,16 @@ public final class ExactRepeat implements StopRule.Check {
 
     private static final Pattern PUNCTUATION = Pattern.compile("[\\p{P}\\p{S}]+");
     private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final int NONE = -1;
 
-    private final int size;
     private final boolean normaliseText;
-    private final Map<Key, Integer> firstSeen = new HashMap<>();
+    private final Map<String, LongIntMap> firstSeen = new HashMap<>();
+    // The sequence of each node's latest output: a repeat of it is a fixed point of the network.
+    private final Map<String, Integer> lastSequence = new HashMap<>();
 
-    /** A check for a run of {@code network}, on exact bytes and exact text. */
-    public ExactRepeat(Network network) {
-        this(network, false);
-    }
-
-    /** A check for a run of {@code network}; on normalised text if {@code normaliseText}. */
-    public ExactRepeat(Network network, boolean normaliseText) {
-        this.size = network.size();
+    /** A check on exact bytes and exact text, or on normalised text if {@code normaliseText}. */
+    public ExactRepeat(boolean normaliseText) {
         this.normaliseText = normaliseText;
-    }
-
-    private record Key(int position, Object content) {
     }
 
     /**
@@ -62,15 +59,45 @@ public final class ExactRepeat implements StopRule.Check {
 
     @Override
     public Optional<StopReason> afterPrediction(Prediction p, Duration elapsed) {
-        Object content = normaliseText && p.output() instanceof Payload.Text t ? normalise(t.text()) : p.output();
-        Integer earlier = firstSeen.putIfAbsent(new Key(p.sequence() % size, content), p.sequence());
-        if (earlier == null) {
+        if (!p.succeeded()) {
+            return Optional.empty();
+        }
+        Integer previous = lastSequence.put(p.node(), p.sequence());
+        long key = digest(p.output());
+        int earlier = firstSeen.computeIfAbsent(p.node(), k -> new LongIntMap()).putIfAbsent(key, p.sequence(), NONE);
+        if (earlier == NONE) {
             return Optional.empty();
         }
         int period = p.sequence() - earlier;
-        String kind = period == size ? "a fixed point of the network" : "a loop of period " + period;
+        boolean fixedPoint = previous != null && previous == earlier;
+        String kind = fixedPoint ? "a fixed point of the network" : "a loop of period " + period;
         String how = normaliseText ? " once normalised (case, spacing and punctuation ignored)" : " exactly";
         return Optional.of(StopReason.pattern(normaliseText ? NORMALISED_NAME : NAME, "output " + p.sequence()
                 + " repeats output " + earlier + how + ": " + kind, p.sequence(), earlier, period, 1.0));
+    }
+
+    private long digest(Payload output) {
+        byte[] hash;
+        if (output instanceof Payload.Text t) {
+            String text = normaliseText ? normalise(t.text()) : t.text();
+            hash = sha256(text.getBytes(StandardCharsets.UTF_8));
+        } else {
+            String hex = output instanceof Payload.Image i ? i.data().sha256() : ((Payload.Audio) output).data().sha256();
+            // Media and text never share a node's series, but keep their digests apart all the same.
+            return Long.parseUnsignedLong(hex.substring(0, 16), 16) ^ 0x5bd1e9955bd1e995L;
+        }
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (hash[i] & 0xff);
+        }
+        return v;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
     }
 }

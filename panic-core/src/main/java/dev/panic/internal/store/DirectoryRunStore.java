@@ -2,8 +2,12 @@ package dev.panic.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Bytes;
+import dev.panic.Lineage;
 import dev.panic.Prediction;
+import dev.panic.Revision;
 import dev.panic.RunInfo;
+import dev.panic.RunSpec;
+import dev.panic.RunStatus;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
@@ -11,6 +15,7 @@ import dev.panic.exception.ValidationException;
 import dev.panic.store.RunStore;
 import dev.panic.store.StoredRun;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,23 +24,33 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A {@link RunStore} that writes one folder per run under a root folder.
  *
  * <h2>Layout</h2>
  * <pre>
- * &lt;root&gt;/&lt;runId&gt;/run.json            the run's description and last saved state
- * &lt;root&gt;/&lt;runId&gt;/predictions.jsonl   one JSON object per line, one line per prediction, in order
+ * &lt;root&gt;/&lt;runId&gt;/run.json            the run's spec, description and last saved state
+ * &lt;root&gt;/&lt;runId&gt;/predictions.jsonl   one JSON object per line, in order
+ * &lt;root&gt;/&lt;runId&gt;/revisions.jsonl     one JSON object per steering revision, if it was steered
  * &lt;root&gt;/&lt;runId&gt;/media/&lt;sha256&gt;.&lt;ext&gt;  every image and sound, input or output, once
  * &lt;root&gt;/&lt;runId&gt;/analysis.json       the run's analysis, if one was saved
+ * &lt;root&gt;/&lt;runId&gt;/run.lock            held by the process writing the run
  * </pre>
- * Each run folder is self-contained (media is shared only within a folder), so one can be copied
- * alone. Files starting with {@code .} are temporary files of an interrupted write and can be deleted.
+ * A run started from scratch is self-contained and can be copied alone. A fork or a branch holds
+ * only its own predictions and the media its parent lacks; its trajectory is read through its
+ * parent's folder, so copy a run with its ancestors. Files starting with {@code .} are temporary
+ * files of an interrupted write; resuming a run removes them.
  *
  * <h2>JSON</h2>
  * Field names are snake_case. Fields whose value is unknown (null) are left out, and so are empty
@@ -43,31 +58,50 @@ import java.util.stream.Stream;
  * durations ISO-8601 strings ({@link java.time.Duration#toString()}, e.g. {@code "PT1.5S"}).
  *
  * <p>A <b>payload</b> is {@code {"modality":"text","text":"a red circle"}}, or for media
- * {@code {"modality":"image","media_type":"image/png","sha256":"…","file":"media/….png","width":256,"height":256}}
- * and {@code {"modality":"audio","media_type":"audio/wav","sha256":"…","file":"media/….wav","duration":"PT2.5S"}};
- * the size and the duration appear only when known.
+ * {@code {"modality":"image","media_type":"image/png","sha256":"…","size":1234,"file":"media/….png","width":256,"height":256}}
+ * and {@code {"modality":"audio","media_type":"audio/wav","sha256":"…","size":…,"file":"media/….wav","duration":"PT2.5S"}};
+ * the pixel size and the duration appear only when known.
  *
- * <p>A <b>line of {@code predictions.jsonl}</b> has {@code run_id}, {@code sequence}, {@code model}
- * ({@code "platform:name"}), {@code started_at}, {@code finished_at}, {@code input}, {@code output}
- * (absent when the call failed), {@code metadata} ({@code parameters}, {@code seed},
+ * <p>A <b>line of {@code predictions.jsonl}</b> is one of three records. A prediction has
+ * {@code run_id}, {@code sequence}, {@code node}, {@code model} ({@code "platform:name"}),
+ * {@code revision} (when not 0), {@code started_at}, {@code finished_at}, {@code input},
+ * {@code output} (absent when the call failed), {@code metadata} ({@code parameters}, {@code seed},
  * {@code model_version}, {@code platform_prediction_id}, {@code predict_time}, {@code cost_usd},
  * {@code extras}), {@code embeddings} ({@code {"<embedder id>":"<base64 of little-endian float32>"}},
- * bit-exact) and, when the call failed, {@code error} ({@code {"type":…,"message":…}}). For example:
+ * bit-exact), when the call failed {@code error} ({@code {"type":…,"message":…}}), and
+ * {@code "pending":true} when it was saved the moment its output arrived, before its vectors. Such a
+ * line is followed by a completion, {@code {"complete":<sequence>,"embeddings":{…}}}, or by a drop,
+ * {@code {"drop":<sequence>,"reason":…}} when the run ended before it was kept (a rule fired on the
+ * output before it, or the run was cancelled). For example:
  * <pre>
- * {"run_id":"20250131T120000Z-a1b2c3","sequence":0,"model":"sim:painter","started_at":"2025-01-31T12:00:00Z",
- *  "finished_at":"2025-01-31T12:00:01.500Z","input":{"modality":"text","text":"a red circle"},
- *  "output":{"modality":"image","media_type":"image/png","sha256":"9f86…","file":"media/9f86….png","width":64,"height":64},
- *  "metadata":{"parameters":{"steps":4},"seed":42,"predict_time":"PT1.2S"},"embeddings":{"sim:clip":"AACAPwAAAEA="}}
+ * {"run_id":"20250131T120000Z-a1b2c3","sequence":0,"node":"painter","model":"sim:painter",
+ *  "started_at":"2025-01-31T12:00:00Z","finished_at":"2025-01-31T12:00:01.500Z","input":{"modality":"text","text":"a red circle"},
+ *  "output":{"modality":"image","media_type":"image/png","sha256":"9f86…","size":812,"file":"media/9f86….png","width":64,"height":64},
+ *  "metadata":{"parameters":{"steps":4},"seed":42},"pending":true}
+ * {"complete":0,"embeddings":{"image-descriptor":"AACAPwAAAEA="}}
  * </pre>
- * (shown folded; on disk it is one line).
+ * (the first shown folded; on disk each record is one line).
  *
- * <p><b>{@code run.json}</b> (pretty-printed) has {@code format} (1), {@code id}, {@code network}
- * (model ids), {@code initial_input} (a payload), {@code status} ({@code RUNNING}, {@code COMPLETED}…),
- * {@code stop_reason} and {@code observations} (objects with {@code rule}, {@code message},
- * {@code sequence}, {@code pattern_start}, {@code period}, {@code similarity}), {@code started_at},
- * {@code finished_at} and {@code prediction_count}.
+ * <p><b>{@code run.json}</b> (pretty-printed) has {@code format} (2), {@code id}, {@code spec} (the
+ * run spec: {@code network} with {@code nodes} ({@code id}, {@code model}, {@code parameters},
+ * {@code template}, {@code parameter_templates}), {@code links} and {@code entry}; {@code input};
+ * {@code stop} and {@code observe} (rules: {@code {"rule":"fixed-point","threshold":0.95,"window":3}},
+ * {@code "custom":true} for one made in code); {@code embedders} (ids); {@code embedding_timeout};
+ * {@code pacing} ({@code {"kind":"fixed","delay":"PT1S"}}); {@code max_branches};
+ * {@code max_predictions}; {@code forever}; {@code durability}), {@code network} (model ids) and
+ * {@code initial_input} (as format 1 had them), {@code status}, {@code stop_reason} and
+ * {@code observations} (objects with {@code rule}, {@code message}, {@code sequence},
+ * {@code pattern_start}, {@code period}, {@code similarity}), {@code started_at},
+ * {@code finished_at}, {@code prediction_count}, {@code revision} and, for a fork or branch,
+ * {@code parent} ({@code run_id}, {@code sequence}, {@code branch}). Format 1 files (before run
+ * specs) are read too.
  *
- * <p><b>{@code analysis.json}</b> (compact: it holds a number per output) has {@code format} (1),
+ * <p><b>A line of {@code revisions.jsonl}</b> has {@code number}, {@code at}, {@code after_sequence}
+ * and {@code changes}, each with {@code change} ({@code model}, {@code parameters},
+ * {@code template}, {@code parameter_template}, {@code inject}, {@code pacing}, {@code max_steps},
+ * {@code max_duration}, {@code pause}, {@code unpause}) and its fields.
+ *
+ * <p><b>{@code analysis.json}</b> (compact: it holds a number per output) has {@code format},
  * {@code run_id}, {@code predictions}, {@code events} (stop reasons, as in {@code run.json}),
  * {@code warnings} (when there are any) and {@code series}, one object per modality and embedder
  * with {@code modality}, {@code embedder}, {@code drift} (parallel arrays, one entry per output:
@@ -77,18 +111,16 @@ import java.util.stream.Stream;
  * ({@code sequences}, {@code sampled}, {@code values} as rows). Non-finite numbers are written as
  * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  *
- * <p>Parameter and extra values read back as the plain types {@link dev.panic.Parameters} holds:
- * whole numbers as {@code Integer} when they fit, else {@code Long}, else {@code BigInteger};
- * other numbers as {@code Double}. A {@code Long} or {@code Float} parameter therefore comes back
- * as an equal number of another class.
+ * <p>Parameter and extra values read back as the plain types {@link dev.panic.Parameters} holds.
  *
- * <h2>Durability</h2>
- * Each prediction line is handed to the operating system in one write before
- * {@link Recorder#append} returns, so a crash of the process loses at most the prediction in
- * flight; a last line cut short by such a crash is skipped on reading and reported in
- * {@link StoredRun#warnings()}. {@code run.json} and media files are written to a temporary file
- * and renamed into place, so readers never see half of one. Nothing is fsynced: a power failure
- * may lose what the OS had not yet written to disk.
+ * <h2>Durability and damage</h2>
+ * Each record is handed to the operating system in one write before the recorder returns, so a
+ * crash of the process loses at most the model call in flight; with
+ * {@link dev.panic.Durability#FSYNC} it is forced to the disk too. {@code run.json} and media files
+ * are written to a temporary file and renamed into place, so readers never see half of one. A
+ * reader skips what it cannot read — a line cut short or damaged anywhere, NUL bytes a power loss
+ * left, a prediction whose media file is missing or of the wrong size — and reports each skip in
+ * {@link StoredRun#warnings()}; media whose content was changed in place fails when it is read.
  *
  * <p>Thread-safe: any number of runs may be recorded and read at once.
  */
@@ -119,32 +151,176 @@ public final class DirectoryRunStore implements RunStore {
         return root;
     }
 
+    /** The folder of run {@code runId} (which may not exist). */
+    public Path folder(String runId) {
+        return root.resolve(RunFolderLayout.checkRunId(runId));
+    }
+
     @Override
     public Recorder create(RunInfo info) {
         if (info == null) {
             throw new ValidationException("cannot create a run from a null run info");
         }
-        return RunFolderRecorder.create(codec, root, info);
+        List<Path> ancestors = info.parent() == null ? List.of() : ancestorDirs(info.parent().runId());
+        return RunFolderRecorder.create(codec, root, info, ancestors);
     }
 
     @Override
-    public StoredRun read(String runId) {
-        RunFolderLayout.checkRunId(runId);
-        Path runDir = root.resolve(runId);
+    public Recorder resume(String runId) {
+        RunInfo info = info(runId);
+        List<Path> ancestors = info.parent() == null ? List.of() : ancestorDirs(info.parent().runId());
+        return RunFolderRecorder.resume(codec, folder(runId), runId, info.spec().durability(), ancestors);
+    }
+
+    @Override
+    public RunInfo info(String runId) {
+        Path runDir = folder(runId);
         Path runFile = runDir.resolve(RunFolderLayout.RUN_FILE);
         if (!Files.isRegularFile(runFile)) {
             throw notFound(runId);
         }
-        MediaCache media = new MediaCache(runDir);
-        RunInfo info = readRunFile(runFile, media);
-        List<String> warnings = new ArrayList<>();
-        List<Prediction> predictions = readPredictions(runDir.resolve(RunFolderLayout.PREDICTIONS_FILE), runId,
-                media, warnings);
-        if (info.status() != null && info.status().isFinal() && info.predictions() != predictions.size()) {
-            warnings.add(runFile + " counts " + info.predictions() + " predictions but "
-                    + predictions.size() + " were read");
+        JsonNode node = readRunNode(runFile);
+        String parent = parentOf(node);
+        RunInfo info = decodeRunInfo(runFile, node, new MediaFiles(runDir, parent == null ? List.of()
+                : ancestorDirs(parent)));
+        if (!info.status().isFinal() && !RunLock.isHeld(runDir)) {
+            return info.withStatus(RunStatus.INTERRUPTED);
         }
-        return new StoredRun(info, predictions, warnings);
+        return info;
+    }
+
+    @Override
+    public StoredRun read(String runId) {
+        RunInfo info = info(runId);
+        List<String> warnings = new ArrayList<>();
+        List<Prediction> predictions = new ArrayList<>();
+        try (Stream<Prediction> s = trajectory(info, 0, Integer.MAX_VALUE, warnings::add)) {
+            s.forEach(predictions::add);
+        }
+        List<Revision> revisions = readRevisions(runId, warnings::add);
+        if (info.status().isFinal() && info.status() != RunStatus.INTERRUPTED
+                && info.predictions() != predictions.size() && warnings.isEmpty()) {
+            warnings.add(folder(runId).resolve(RunFolderLayout.RUN_FILE) + " counts " + info.predictions()
+                    + " predictions but " + predictions.size() + " were read");
+        }
+        return new StoredRun(info, predictions, revisions, warnings);
+    }
+
+    @Override
+    public Stream<Prediction> predictions(String runId, int fromSequence) {
+        return trajectory(info(runId), fromSequence, Integer.MAX_VALUE, w -> { });
+    }
+
+    /**
+     * Reads the revisions of a run, skipping lines that cannot be read.
+     */
+    private List<Revision> readRevisions(String runId, Consumer<String> warnings) {
+        Path runDir = folder(runId);
+        Path file = runDir.resolve(RunFolderLayout.REVISIONS_FILE);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | UncheckedIOException e) {
+            warnings.accept("could not read " + file + ": " + e.getMessage() + "; read the run without its revisions");
+            return List.of();
+        }
+        MediaFiles media = new MediaFiles(runDir, ancestorDirsOf(runId));
+        List<Revision> revisions = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                revisions.add(codec.decodeRevision(codec.mapper().readTree(line), media));
+            } catch (IOException | MalformedRecordException | ValidationException | PredictionLog.MediaMissing e) {
+                warnings.accept("line " + (i + 1) + " of " + file + " is not a readable revision; skipped it: "
+                        + PredictionLog.firstLine(e));
+            }
+        }
+        return revisions;
+    }
+
+    @Override
+    public List<Revision> revisions(String runId) {
+        info(runId);
+        return readRevisions(runId, w -> { });
+    }
+
+    /**
+     * The trajectory of a run from {@code from} to {@code to}: its parent's predictions up to the
+     * fork point first (read through the parent, recursively), then its own.
+     */
+    private Stream<Prediction> trajectory(RunInfo info, int from, int to, Consumer<String> warnings) {
+        Lineage parent = info.parent();
+        Path runDir = folder(info.id());
+        List<Path> ancestors = parent == null ? List.of() : ancestorDirs(parent.runId());
+        IntFunction<String> nodeOf = ringNodes(info.spec());
+        Stream<Prediction> own = Stream.of(0).flatMap(x -> {
+            // Opened when the stream reaches it, so a parent's prefix is read first.
+            PredictionLog log = new PredictionLog(runDir.resolve(RunFolderLayout.PREDICTIONS_FILE), codec,
+                    new MediaFiles(runDir, ancestors), nodeOf, Math.max(from, parent == null ? 0 : parent.sequence() + 1),
+                    to, warnings);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(log, Spliterator.ORDERED), false)
+                    .onClose(log::close);
+        });
+        if (parent == null || from > parent.sequence()) {
+            return own;
+        }
+        RunInfo parentInfo;
+        try {
+            parentInfo = info(parent.runId());
+        } catch (NotFoundException e) {
+            warnings.accept("run '" + info.id() + "' was forked from run '" + parent.runId() + "', which is not in "
+                    + root + "; its first " + (parent.sequence() + 1) + " predictions cannot be read");
+            return own;
+        }
+        return Stream.concat(trajectory(parentInfo, from, Math.min(to, parent.sequence()), warnings), own);
+    }
+
+    /** For format-1 lines, which have no node: the ring position of a sequence. */
+    private static IntFunction<String> ringNodes(RunSpec spec) {
+        List<RunSpec.NodeSpec> nodes = spec.network().nodes();
+        return sequence -> nodes.get(sequence % nodes.size()).id();
+    }
+
+    /** The folders of a run and its ancestors, nearest first: where its media may be. */
+    private List<Path> ancestorDirs(String runId) {
+        List<Path> dirs = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String id = runId;
+        while (id != null && seen.add(id)) {
+            dirs.add(folder(id));
+            try {
+                id = parentOf(readRunNode(folder(id).resolve(RunFolderLayout.RUN_FILE)));
+            } catch (PanicException e) {
+                id = null;
+            }
+        }
+        return dirs;
+    }
+
+    private List<Path> ancestorDirsOf(String runId) {
+        Lineage parent = info(runId).parent();
+        return parent == null ? List.of() : ancestorDirs(parent.runId());
+    }
+
+    @Override
+    public List<String> children(String runId) {
+        RunFolderLayout.checkRunId(runId);
+        List<String> children = new ArrayList<>();
+        for (String id : runIds()) {
+            try {
+                if (runId.equals(parentOf(readRunNode(folder(id).resolve(RunFolderLayout.RUN_FILE))))) {
+                    children.add(id);
+                }
+            } catch (PanicException e) {
+                // an unreadable run is nobody's child as far as we can tell
+            }
+        }
+        return children;
     }
 
     /**
@@ -206,90 +382,30 @@ public final class DirectoryRunStore implements RunStore {
 
     // ---------------------------------------------------------------- reading
 
-    private RunInfo readRunFile(Path runFile, MediaCache media) {
-        JsonNode node;
+    private JsonNode readRunNode(Path runFile) {
         try {
-            node = codec.mapper().readTree(StoreFiles.readAll(runFile, "run description"));
+            return codec.mapper().readTree(StoreFiles.readAll(runFile, "run description"));
         } catch (IOException e) {
-            throw new PanicException(runFile + " is not valid JSON (" + firstLine(e)
+            throw new PanicException(runFile + " is not valid JSON (" + PredictionLog.firstLine(e)
                     + "); PANIC replaces it whole on every write, so it was changed or damaged afterwards", e);
         }
+    }
+
+    /** The parent run id a run.json names, or null. */
+    private static String parentOf(JsonNode run) {
+        JsonNode p = run.get("parent");
+        JsonNode id = p == null ? null : p.get("run_id");
+        return id != null && id.isTextual() ? id.textValue() : null;
+    }
+
+    private RunInfo decodeRunInfo(Path runFile, JsonNode node, JsonCodec.MediaSource media) {
         try {
             return codec.decodeRunInfo(node, media);
         } catch (MalformedRecordException | ValidationException e) {
             throw new PanicException(runFile + " does not describe a run: " + e.getMessage(), e);
-        } catch (MediaUnavailable e) {
-            throw e.toPanic("the initial input in " + runFile);
+        } catch (PredictionLog.MediaMissing e) {
+            throw new PanicException("the initial input in " + runFile + " cannot be read: " + e.getMessage());
         }
-    }
-
-    private List<Prediction> readPredictions(Path file, String runId, MediaCache media, List<String> warnings) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new ArrayList<>(); // created but nothing appended yet
-        } catch (IOException e) {
-            throw new PanicException("could not read " + file + ": " + StoreFiles.describe(e), e);
-        }
-        List<Line> lines = Line.split(all);
-        int last = lines.size() - 1;
-        while (last >= 0 && lines.get(last).isBlank(all)) {
-            last--;
-        }
-        List<Prediction> predictions = new ArrayList<>();
-        for (int i = 0; i <= last; i++) {
-            Line line = lines.get(i);
-            if (line.isBlank(all)) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = codec.mapper().readTree(all, line.start(), line.end() - line.start());
-            } catch (IOException e) {
-                String why = firstLine(e);
-                if (i == last) {
-                    // Only the last line can be cut short by a crash mid-write: everything before it was complete.
-                    warnings.add("line " + line.number() + " of " + file + " is cut short (the process probably "
-                            + "stopped while writing it); skipped it: " + why);
-                    continue;
-                }
-                throw new PanicException("line " + line.number() + " of " + file + " is damaged (not valid JSON: "
-                        + why + "); only the last line can be cut short by a crash, so the file was changed after "
-                        + "it was written; repair or remove that line to read the run", e);
-            }
-            if (i == last && !line.terminated()) {
-                // A JSON object cannot be cut short and still parse, so the line is whole; only its newline is missing.
-                warnings.add("line " + line.number() + " of " + file + " has no final newline (the process probably "
-                        + "stopped while writing it); kept it since it is complete");
-            }
-            Prediction p;
-            try {
-                p = codec.decodePrediction(node, media);
-            } catch (MalformedRecordException | ValidationException e) {
-                throw new PanicException("line " + line.number() + " of " + file + " is not a valid prediction: "
-                        + e.getMessage(), e);
-            } catch (MediaUnavailable e) {
-                throw e.toPanic("line " + line.number() + " of " + file);
-            }
-            if (!runId.equals(p.runId())) {
-                warnings.add("line " + line.number() + " of " + file + " belongs to run '" + p.runId()
-                        + "', not '" + runId + "'; kept it");
-            }
-            predictions.add(p);
-        }
-        predictions.sort(Comparator.comparingInt(Prediction::sequence)); // stable: duplicates keep file order
-        for (int i = 1; i < predictions.size(); i++) {
-            if (predictions.get(i).sequence() == predictions.get(i - 1).sequence()) {
-                warnings.add(file + " holds prediction " + predictions.get(i).sequence() + " more than once");
-            }
-        }
-        return predictions;
-    }
-
-    /** Jackson's messages go on with a source excerpt over several lines; the first says what is wrong. */
-    private static String firstLine(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** The start time in a run.json, or null if it cannot be read: listing should not fail on one bad run. */
@@ -317,88 +433,52 @@ public final class DirectoryRunStore implements RunStore {
                 + String.join(", ", newest) + more);
     }
 
-    /** One line of a JSON-lines file: where it is in the bytes, and whether a newline ended it. */
-    private record Line(int number, int start, int end, boolean terminated) {
-
-        static List<Line> split(byte[] all) {
-            List<Line> lines = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < all.length; i++) {
-                if (all[i] == '\n') {
-                    lines.add(new Line(lines.size() + 1, start, i, true));
-                    start = i + 1;
-                }
-            }
-            if (start < all.length) {
-                lines.add(new Line(lines.size() + 1, start, all.length, false));
-            }
-            return lines;
-        }
-
-        boolean isBlank(byte[] all) {
-            for (int i = start; i < end; i++) {
-                if (all[i] != ' ' && all[i] != '\t' && all[i] != '\r') {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     /**
-     * Media files of one run, each read and checked once per {@link #read}: an output and the next
-     * prediction's input are the same file.
+     * The media of one run: each file looked up in the run's folder, then its ancestors', checked
+     * for its size once, and given as bytes read only when used (and checked against their SHA-256 then).
      */
-    private static final class MediaCache implements JsonCodec.MediaSource {
-        private final Path runDir;
-        private final Map<String, Bytes> loaded = new HashMap<>();
+    private static final class MediaFiles implements JsonCodec.MediaSource {
+        private final List<Path> dirs;
+        private final Map<String, Bytes> found = new HashMap<>();
 
-        MediaCache(Path runDir) {
-            this.runDir = runDir;
+        MediaFiles(Path runDir, List<Path> ancestorDirs) {
+            this.dirs = new ArrayList<>();
+            dirs.add(runDir);
+            dirs.addAll(ancestorDirs);
         }
 
         @Override
-        public Bytes get(String relativePath, String sha256) {
-            Bytes cached = loaded.get(relativePath);
+        public Bytes get(String relativePath, String sha256, Integer size) {
+            Bytes cached = found.get(relativePath);
             if (cached != null) {
                 return cached;
             }
-            Path file = runDir.resolve(relativePath);
-            byte[] data;
-            try {
-                data = Files.readAllBytes(file);
-            } catch (NoSuchFileException e) {
-                throw new MediaUnavailable(file, "is missing", "copy the run folder whole, with its "
-                        + RunFolderLayout.MEDIA_DIR + "/ folder, or restore the file from a backup");
-            } catch (IOException e) {
-                throw new PanicException("could not read media file " + file + ": " + StoreFiles.describe(e), e);
+            if (sha256 == null) {
+                throw new PredictionLog.MediaMissing("media file reference '" + relativePath + "' has no sha256");
             }
-            Bytes bytes = Bytes.wrap(data);
-            if (!bytes.sha256().equals(sha256)) {
-                throw new MediaUnavailable(file, "is damaged: its SHA-256 is " + bytes.sha256() + ", not " + sha256,
-                        "restore the file from a backup");
+            for (Path dir : dirs) {
+                Path file = dir.resolve(relativePath);
+                long actual;
+                try {
+                    actual = Files.size(file);
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    throw new PredictionLog.MediaMissing(file + " cannot be read: " + StoreFiles.describe(e));
+                }
+                if (size != null && actual != size) {
+                    throw new PredictionLog.MediaMissing(file + " is damaged: it holds " + actual + " bytes, not "
+                            + size + "; restore it from a backup");
+                }
+                if (actual > Integer.MAX_VALUE) {
+                    throw new PredictionLog.MediaMissing(file + " is too large to be a payload");
+                }
+                Bytes bytes = Bytes.deferred((int) actual, sha256, () -> StoreFiles.readAll(file, "media file"));
+                found.put(relativePath, bytes);
+                return bytes;
             }
-            loaded.put(relativePath, bytes);
-            return bytes;
-        }
-    }
-
-    /** A media file that a record refers to but that cannot be used; becomes a PanicException that says where. */
-    private static final class MediaUnavailable extends RuntimeException {
-        private final Path file;
-        private final String problem;
-        private final String advice;
-
-        MediaUnavailable(Path file, String problem, String advice) {
-            super(file + " " + problem, null, false, false);
-            this.file = Objects.requireNonNull(file);
-            this.problem = problem;
-            this.advice = advice;
-        }
-
-        PanicException toPanic(String referencedBy) {
-            return new PanicException("media file " + file + ", referenced by " + referencedBy + ", " + problem
-                    + "; " + advice);
+            throw new PredictionLog.MediaMissing(dirs.get(0).resolve(relativePath) + " is missing; copy the run"
+                    + " folder whole, with its " + RunFolderLayout.MEDIA_DIR + "/ folder (and its parent runs' folders)");
         }
     }
 }

@@ -6,16 +6,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panic.Bytes;
+import dev.panic.Change;
+import dev.panic.Durability;
 import dev.panic.Embedding;
+import dev.panic.Lineage;
+import dev.panic.MediaTypes;
 import dev.panic.Metadata;
 import dev.panic.Modality;
 import dev.panic.ModelId;
 import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.Prediction;
+import dev.panic.Revision;
 import dev.panic.RunInfo;
+import dev.panic.RunSpec;
 import dev.panic.RunStatus;
 import dev.panic.Similarity;
+import dev.panic.Spec;
 import dev.panic.StopReason;
 import dev.panic.analysis.DecayFit;
 import dev.panic.analysis.RunAnalysis;
@@ -35,55 +42,66 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns runs and predictions into JSON trees and back; see {@link DirectoryRunStore} for the format.
+ * Turns run descriptions, specs, predictions and revisions into JSON trees and back; see
+ * {@link DirectoryRunStore} for the format.
  *
  * <p>Trees are built by hand rather than by binding the public records, so the public types carry
  * no Jackson annotations and the file format cannot change by accident when a record gains a field.
  * Media never goes into the JSON: encoding hands each image or sound to a {@link MediaSink} and
- * writes its path; decoding asks a {@link MediaSource} for the bytes.
+ * writes its path; decoding asks a {@link MediaSource} for the bytes (which it may defer).
+ *
+ * <p>Reads format 1 (before run specs) too: its runs are rings, and a prediction's node is its
+ * position in the ring.
  */
-final class JsonCodec {
+public final class JsonCodec {
 
     /** The format version written to {@code run.json}, raised on incompatible changes. */
-    static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     /** Receives each media payload met while encoding, with the path it will be referred to by. */
     @FunctionalInterface
-    interface MediaSink {
+    public interface MediaSink {
         void put(Payload media, String relativePath);
     }
 
     /** Gives the bytes of a media file referred to by a record. */
     @FunctionalInterface
-    interface MediaSource {
-        Bytes get(String relativePath, String sha256);
+    public interface MediaSource {
+        /**
+         * @param file   the path in the record ({@code media/<sha256>.<ext>} in a store, any path in a spec file)
+         * @param sha256 the digest the record gives, or null (a spec file written by hand)
+         * @param size   the size the record gives, or null
+         */
+        Bytes get(String file, String sha256, Integer size);
     }
+
+    /** Media sources that refuse: for records that should hold no media. */
+    public static final MediaSource NO_MEDIA = (file, sha, size) -> {
+        throw new MalformedRecordException("refers to media file '" + file + "', which cannot be read here");
+    };
 
     private final ObjectMapper mapper;
 
-    JsonCodec() {
+    public JsonCodec() {
         // Trailing garbage after an object means a damaged line, not a line to half-believe.
         this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    ObjectMapper mapper() {
+    public ObjectMapper mapper() {
         return mapper;
     }
 
-    // ---------------------------------------------------------------- encoding
+    // ---------------------------------------------------------------- run descriptions
 
-    ObjectNode encodeRunInfo(RunInfo info, MediaSink media) {
+    public ObjectNode encodeRunInfo(RunInfo info, MediaSink media) {
         ObjectNode n = mapper.createObjectNode();
         n.put("format", FORMAT);
         n.put("id", info.id());
+        // The model ids and the initial input also stand alone, as format 1 had them, for simple readers.
         ArrayNode network = n.putArray("network");
         info.network().forEach(id -> network.add(id.toString()));
-        if (info.initialInput() != null) {
-            n.set("initial_input", encodePayload(info.initialInput(), media));
-        }
-        if (info.status() != null) {
-            n.put("status", info.status().name());
-        }
+        n.set("initial_input", encodePayload(info.initialInput(), media));
+        n.put("status", info.status().name());
         if (info.stopReason() != null) {
             n.set("stop_reason", encodeStopReason(info.stopReason()));
         }
@@ -92,14 +110,272 @@ final class JsonCodec {
         n.put("prediction_count", info.predictions());
         ArrayNode observations = n.putArray("observations");
         info.observations().forEach(o -> observations.add(encodeStopReason(o)));
+        if (info.parent() != null) {
+            ObjectNode parent = n.putObject("parent");
+            parent.put("run_id", info.parent().runId());
+            parent.put("sequence", info.parent().sequence());
+            parent.put("branch", info.parent().branch());
+        }
+        n.put("revision", info.revision());
+        n.set("spec", encodeSpec(info.spec(), media));
         return n;
     }
 
-    ObjectNode encodePrediction(Prediction p, MediaSink media) {
+    public RunInfo decodeRunInfo(JsonNode n, MediaSource media) {
+        requireObject(n, "run");
+        JsonNode format = n.get("format");
+        if (format != null && format.isInt() && format.intValue() > FORMAT) {
+            throw new MalformedRecordException("it was written in format " + format.intValue()
+                    + " but this version of PANIC reads up to format " + FORMAT + "; upgrade PANIC to read it");
+        }
+        RunSpec spec;
+        if (!isAbsent(n.get("spec"))) {
+            spec = decodeSpec(n.get("spec"), media);
+        } else {
+            // Format 1: a ring of model ids, with neither parameters nor rules saved.
+            List<RunSpec.NodeSpec> nodes = new ArrayList<>();
+            List<String> taken = new ArrayList<>();
+            for (JsonNode id : requireArray(n, "network")) {
+                ModelId model = ModelId.parse(textValue(id, "network entry"));
+                String nodeId = RingIds.unique(model, taken);
+                taken.add(nodeId);
+                nodes.add(new RunSpec.NodeSpec(nodeId, model, Parameters.empty(), null, Map.of()));
+            }
+            if (nodes.isEmpty()) {
+                throw new MalformedRecordException("field 'network' is empty");
+            }
+            JsonNode input = n.get("initial_input");
+            if (isAbsent(input)) {
+                throw new MalformedRecordException("field 'initial_input' is missing");
+            }
+            spec = new RunSpec(new RunSpec.NetworkSpec(nodes, RingIds.ringLinks(taken), null),
+                    decodePayload(input, "initial_input", media), List.of(), List.of(), List.of(), null, null, 1,
+                    Long.MAX_VALUE, false, Durability.FLUSH);
+        }
+        String status = optionalText(n, "status");
+        StopReason stopReason = isAbsent(n.get("stop_reason")) ? null : decodeStopReason(n.get("stop_reason"));
+        List<StopReason> observations = new ArrayList<>();
+        JsonNode obs = n.get("observations");
+        if (!isAbsent(obs)) {
+            for (JsonNode o : requireArray(n, "observations")) {
+                observations.add(decodeStopReason(o));
+            }
+        }
+        Lineage parent = null;
+        JsonNode p = n.get("parent");
+        if (!isAbsent(p)) {
+            requireObject(p, "parent");
+            parent = new Lineage(requiredText(p, "run_id"), requiredInt(p, "sequence"),
+                    !isAbsent(p.get("branch")) && p.get("branch").asBoolean());
+        }
+        return new RunInfo(requiredText(n, "id"), spec, status == null ? RunStatus.RUNNING : parseStatus(status),
+                stopReason, optionalInstant(n, "started_at"), optionalInstant(n, "finished_at"),
+                requiredInt(n, "prediction_count"), observations, parent, optionalInt(n, "revision", 0));
+    }
+
+    // ---------------------------------------------------------------- run specs
+
+    public ObjectNode encodeSpec(RunSpec spec, MediaSink media) {
+        ObjectNode n = mapper.createObjectNode();
+        ObjectNode network = n.putObject("network");
+        ArrayNode nodes = network.putArray("nodes");
+        for (RunSpec.NodeSpec node : spec.network().nodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("id", node.id());
+            o.put("model", node.model().toString());
+            if (!node.parameters().isEmpty()) {
+                o.set("parameters", mapper.valueToTree(node.parameters().asMap()));
+            }
+            if (node.template() != null) {
+                o.put("template", node.template());
+            }
+            if (!node.parameterTemplates().isEmpty()) {
+                o.set("parameter_templates", mapper.valueToTree(node.parameterTemplates()));
+            }
+        }
+        ObjectNode links = network.putObject("links");
+        spec.network().links().forEach((from, tos) -> {
+            ArrayNode to = links.putArray(from);
+            tos.forEach(to::add);
+        });
+        network.put("entry", spec.network().entry());
+        n.set("input", encodePayload(spec.input(), media));
+        n.set("stop", encodeSpecs(spec.stopRules(), "rule"));
+        n.set("observe", encodeSpecs(spec.observeRules(), "rule"));
+        ArrayNode embedders = n.putArray("embedders");
+        spec.embedders().forEach(embedders::add);
+        n.put("embedding_timeout", spec.embeddingTimeout().toString());
+        n.set("pacing", encodeComponent(spec.pacing(), "kind"));
+        n.put("max_branches", spec.maxBranches());
+        if (spec.maxPredictions() != Long.MAX_VALUE) {
+            n.put("max_predictions", spec.maxPredictions());
+        }
+        n.put("forever", spec.forever());
+        n.put("durability", spec.durability().name().toLowerCase(Locale.ROOT));
+        return n;
+    }
+
+    /**
+     * A spec, as the store writes it or as a person writes it: {@code network} may also be a list
+     * of model ids (a ring), links and entry may be left out (a ring of the nodes in order), and
+     * every field but {@code network} and {@code input} has a default.
+     */
+    public RunSpec decodeSpec(JsonNode n, MediaSource media) {
+        requireObject(n, "spec");
+        JsonNode net = required(n, "network");
+        List<RunSpec.NodeSpec> nodes = new ArrayList<>();
+        Map<String, List<String>> links = new LinkedHashMap<>();
+        String entry = null;
+        if (net.isArray()) {
+            List<String> taken = new ArrayList<>();
+            for (JsonNode id : net) {
+                ModelId model = ModelId.parse(textValue(id, "network entry"));
+                String nodeId = RingIds.unique(model, taken);
+                taken.add(nodeId);
+                nodes.add(new RunSpec.NodeSpec(nodeId, model, Parameters.empty(), null, Map.of()));
+            }
+        } else {
+            requireObject(net, "network");
+            List<String> taken = new ArrayList<>();
+            for (JsonNode o : requireArray(net, "nodes")) {
+                requireObject(o, "node");
+                ModelId model = ModelId.parse(requiredText(o, "model"));
+                String id = optionalText(o, "id");
+                if (id == null) {
+                    id = RingIds.unique(model, taken);
+                }
+                taken.add(id);
+                Parameters params = isAbsent(o.get("parameters")) ? Parameters.empty()
+                        : Parameters.of(plainMap(o.get("parameters"), "parameters"));
+                Map<String, String> templates = new LinkedHashMap<>();
+                JsonNode pt = o.get("parameter_templates");
+                if (!isAbsent(pt)) {
+                    requireObject(pt, "parameter_templates");
+                    pt.fields().forEachRemaining(e -> templates.put(e.getKey(), textValue(e.getValue(),
+                            "parameter_templates." + e.getKey())));
+                }
+                nodes.add(new RunSpec.NodeSpec(id, model, params, optionalText(o, "template"), templates));
+            }
+            JsonNode l = net.get("links");
+            if (!isAbsent(l)) {
+                requireObject(l, "links");
+                for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    List<String> to = new ArrayList<>();
+                    JsonNode v = e.getValue();
+                    if (v.isTextual()) {
+                        to.add(v.textValue());
+                    } else {
+                        if (!v.isArray()) {
+                            throw new MalformedRecordException("links." + e.getKey() + " is not a node id or a list of them");
+                        }
+                        v.forEach(x -> to.add(textValue(x, "links." + e.getKey())));
+                    }
+                    links.put(e.getKey(), to);
+                }
+            }
+            entry = optionalText(net, "entry");
+        }
+        if (nodes.isEmpty()) {
+            throw new MalformedRecordException("the network has no nodes");
+        }
+        if (links.isEmpty()) {
+            links = RingIds.ringLinks(nodes.stream().map(RunSpec.NodeSpec::id).toList());
+        }
+        String durability = optionalText(n, "durability");
+        Durability d;
+        try {
+            d = durability == null ? Durability.FLUSH : Durability.valueOf(durability.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("durability '" + durability + "' is unknown; use flush or fsync");
+        }
+        String timeout = optionalText(n, "embedding_timeout");
+        JsonNode pacing = n.get("pacing");
+        JsonNode maxPredictions = n.get("max_predictions");
+        if (!isAbsent(maxPredictions) && !maxPredictions.canConvertToLong()) {
+            throw new MalformedRecordException("field 'max_predictions' is not a whole number: " + maxPredictions);
+        }
+        return new RunSpec(new RunSpec.NetworkSpec(nodes, links, entry),
+                decodePayload(required(n, "input"), "input", media),
+                decodeSpecs(n.get("stop"), "stop", "rule"), decodeSpecs(n.get("observe"), "observe", "rule"),
+                decodeTexts(n.get("embedders"), "embedders"),
+                timeout == null ? null : parseDuration(timeout, "embedding_timeout"),
+                isAbsent(pacing) ? null : decodeComponent(pacing, "pacing", "kind"),
+                optionalInt(n, "max_branches", 8),
+                isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
+                !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+    }
+
+    private ArrayNode encodeSpecs(List<Spec> specs, String nameField) {
+        ArrayNode a = mapper.createArrayNode();
+        specs.forEach(s -> a.add(encodeComponent(s, nameField)));
+        return a;
+    }
+
+    private ObjectNode encodeComponent(Spec s, String nameField) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put(nameField, s.kind());
+        if (s.custom()) {
+            o.put("custom", true);
+        }
+        s.settings().asMap().forEach((k, v) -> o.set(k, mapper.valueToTree(v)));
+        return o;
+    }
+
+    private List<Spec> decodeSpecs(JsonNode n, String field, String nameField) {
+        List<Spec> out = new ArrayList<>();
+        if (isAbsent(n)) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new MalformedRecordException("field '" + field + "' is not a list");
+        }
+        for (JsonNode o : n) {
+            out.add(decodeComponent(o, field, nameField));
+        }
+        return out;
+    }
+
+    private Spec decodeComponent(JsonNode o, String field, String nameField) {
+        if (o.isTextual()) {
+            return Spec.of(o.textValue());
+        }
+        requireObject(o, field + " entry");
+        String kind = requiredText(o, nameField);
+        boolean custom = !isAbsent(o.get("custom")) && o.get("custom").asBoolean();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        o.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals(nameField) && !e.getKey().equals("custom")) {
+                settings.put(e.getKey(), plain(e.getValue(), field + "." + e.getKey()));
+            }
+        });
+        return new Spec(kind, Parameters.of(settings), custom);
+    }
+
+    private static List<String> decodeTexts(JsonNode n, String field) {
+        List<String> out = new ArrayList<>();
+        if (isAbsent(n)) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new MalformedRecordException("field '" + field + "' is not a list");
+        }
+        n.forEach(x -> out.add(textValue(x, field + " entry")));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- predictions
+
+    /** A prediction line; {@code complete} false marks one whose vectors will follow in a completion line. */
+    public ObjectNode encodePrediction(Prediction p, boolean complete, MediaSink media) {
         ObjectNode n = mapper.createObjectNode();
         n.put("run_id", p.runId());
         n.put("sequence", p.sequence());
+        n.put("node", p.node());
         n.put("model", p.modelId().toString());
+        if (p.revision() != 0) {
+            n.put("revision", p.revision());
+        }
         putInstant(n, "started_at", p.startedAt());
         putInstant(n, "finished_at", p.finishedAt());
         n.set("input", encodePayload(p.input(), media));
@@ -111,15 +387,215 @@ final class JsonCodec {
             n.set("metadata", metadata);
         }
         if (!p.embeddings().isEmpty()) {
-            ObjectNode embeddings = n.putObject("embeddings");
-            p.embeddings().forEach((id, e) -> embeddings.put(id, encodeFloats(e.toArray())));
+            n.set("embeddings", encodeEmbeddings(p.embeddings()));
         }
         if (p.error() != null) {
             ObjectNode error = n.putObject("error");
             error.put("type", p.error().type());
             error.put("message", p.error().message());
         }
+        if (!complete) {
+            n.put("pending", true);
+        }
         return n;
+    }
+
+    /** The line that completes a pending prediction with its vectors. */
+    public ObjectNode encodeCompletion(int sequence, Map<String, Embedding> embeddings) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("complete", sequence);
+        if (!embeddings.isEmpty()) {
+            n.set("embeddings", encodeEmbeddings(embeddings));
+        }
+        return n;
+    }
+
+    /** The line that takes a pending prediction back. */
+    public ObjectNode encodeDrop(int sequence, String reason) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("drop", sequence);
+        n.put("reason", reason);
+        return n;
+    }
+
+    private ObjectNode encodeEmbeddings(Map<String, Embedding> embeddings) {
+        ObjectNode o = mapper.createObjectNode();
+        embeddings.forEach((id, e) -> o.put(id, encodeFloats(e.toArray())));
+        return o;
+    }
+
+    /** What a line of {@code predictions.jsonl} holds. */
+    public sealed interface Line permits PredictionLine, CompletionLine, DropLine {
+    }
+
+    /** A prediction, complete or waiting for its vectors. */
+    public record PredictionLine(Prediction prediction, boolean pending) implements Line {
+    }
+
+    /** The vectors of a pending prediction. */
+    public record CompletionLine(int sequence, Map<String, Embedding> embeddings) implements Line {
+    }
+
+    /** A pending prediction taken back. */
+    public record DropLine(int sequence, String reason) implements Line {
+    }
+
+    /**
+     * Decodes a line of {@code predictions.jsonl}.
+     *
+     * @param nodeOf the node of a format-1 line, which has none, from its sequence
+     */
+    public Line decodeLine(JsonNode n, MediaSource media, java.util.function.IntFunction<String> nodeOf) {
+        requireObject(n, "prediction");
+        if (!isAbsent(n.get("complete"))) {
+            return new CompletionLine(requiredInt(n, "complete"), decodeEmbeddings(n.get("embeddings")));
+        }
+        if (!isAbsent(n.get("drop"))) {
+            return new DropLine(requiredInt(n, "drop"), optionalText(n, "reason"));
+        }
+        Payload input = decodePayload(required(n, "input"), "input", media);
+        JsonNode out = n.get("output");
+        Payload output = isAbsent(out) ? null : decodePayload(out, "output", media);
+        JsonNode err = n.get("error");
+        if (!isAbsent(err)) {
+            requireObject(err, "error");
+        }
+        Prediction.Failure error = isAbsent(err) ? null
+                : new Prediction.Failure(optionalText(err, "type"), optionalText(err, "message"));
+        JsonNode meta = n.get("metadata");
+        Metadata metadata = isAbsent(meta) ? Metadata.empty() : decodeMetadata(meta);
+        int sequence = requiredInt(n, "sequence");
+        String node = optionalText(n, "node");
+        if (node == null) {
+            node = nodeOf.apply(sequence);
+        }
+        Prediction p = new Prediction(requiredText(n, "run_id"), sequence, node,
+                ModelId.parse(requiredText(n, "model")), input, output, requiredInstant(n, "started_at"),
+                requiredInstant(n, "finished_at"), metadata, decodeEmbeddings(n.get("embeddings")), error,
+                optionalInt(n, "revision", 0));
+        return new PredictionLine(p, !isAbsent(n.get("pending")) && n.get("pending").asBoolean());
+    }
+
+    private static Map<String, Embedding> decodeEmbeddings(JsonNode emb) {
+        Map<String, Embedding> embeddings = new LinkedHashMap<>();
+        if (!isAbsent(emb)) {
+            requireObject(emb, "embeddings");
+            for (Iterator<Map.Entry<String, JsonNode>> it = emb.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                embeddings.put(e.getKey(), Embedding.of(decodeFloats(textValue(e.getValue(), "embedding " + e.getKey()))));
+            }
+        }
+        return embeddings;
+    }
+
+    // ---------------------------------------------------------------- revisions
+
+    public ObjectNode encodeRevision(Revision r, MediaSink media) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("number", r.number());
+        putInstant(n, "at", r.at());
+        n.put("after_sequence", r.afterSequence());
+        ArrayNode changes = n.putArray("changes");
+        for (Change c : r.changes()) {
+            changes.add(encodeChange(c, media));
+        }
+        return n;
+    }
+
+    public Revision decodeRevision(JsonNode n, MediaSource media) {
+        requireObject(n, "revision");
+        List<Change> changes = new ArrayList<>();
+        for (JsonNode c : requireArray(n, "changes")) {
+            changes.add(decodeChange(c, media));
+        }
+        return new Revision(requiredInt(n, "number"), requiredInstant(n, "at"), requiredInt(n, "after_sequence"),
+                changes);
+    }
+
+    public ObjectNode encodeChange(Change c, MediaSink media) {
+        ObjectNode n = mapper.createObjectNode();
+        if (c instanceof Change.SetModel m) {
+            n.put("change", "model");
+            n.put("node", m.node());
+            n.put("model", m.modelId().toString());
+            if (!m.parameters().isEmpty()) {
+                n.set("parameters", mapper.valueToTree(m.parameters().asMap()));
+            }
+        } else if (c instanceof Change.SetParameters p) {
+            n.put("change", "parameters");
+            n.put("node", p.node());
+            n.set("parameters", mapper.valueToTree(p.parameters().asMap()));
+        } else if (c instanceof Change.SetTemplate t) {
+            n.put("change", "template");
+            n.put("node", t.node());
+            n.put("template", t.template());
+        } else if (c instanceof Change.SetParameterTemplate t) {
+            n.put("change", "parameter_template");
+            n.put("node", t.node());
+            n.put("parameter", t.parameter());
+            n.put("template", t.template());
+        } else if (c instanceof Change.Inject i) {
+            n.put("change", "inject");
+            if (i.node() != null) {
+                n.put("node", i.node());
+            }
+            n.set("input", encodePayload(i.input(), media));
+        } else if (c instanceof Change.SetPacing p) {
+            n.put("change", "pacing");
+            n.set("pacing", encodeComponent(p.spec(), "kind"));
+        } else if (c instanceof Change.SetMaxSteps m) {
+            n.put("change", "max_steps");
+            n.put("steps", m.steps());
+        } else if (c instanceof Change.SetMaxDuration m) {
+            n.put("change", "max_duration");
+            n.put("limit", m.limit().toString());
+        } else if (c instanceof Change.Pause) {
+            n.put("change", "pause");
+        } else if (c instanceof Change.Unpause) {
+            n.put("change", "unpause");
+        } else {
+            throw new IllegalStateException("no encoding for change " + c);
+        }
+        return n;
+    }
+
+    public Change decodeChange(JsonNode n, MediaSource media) {
+        requireObject(n, "change");
+        String kind = requiredText(n, "change");
+        switch (kind) {
+            case "model":
+                return new Change.SetModel(requiredText(n, "node"), ModelId.parse(requiredText(n, "model")),
+                        isAbsent(n.get("parameters")) ? Parameters.empty()
+                                : Parameters.of(plainMap(n.get("parameters"), "parameters")),
+                        java.util.Optional.empty());
+            case "parameters":
+                return Change.parameters(requiredText(n, "node"), Parameters.of(plainMap(required(n, "parameters"),
+                        "parameters")));
+            case "template":
+                return Change.template(requiredText(n, "node"), optionalText(n, "template"));
+            case "parameter_template":
+                return Change.parameterTemplate(requiredText(n, "node"), requiredText(n, "parameter"),
+                        optionalText(n, "template"));
+            case "inject": {
+                Payload input = decodePayload(required(n, "input"), "input", media);
+                String node = optionalText(n, "node");
+                return node == null ? Change.inject(input) : Change.inject(node, input);
+            }
+            case "pacing":
+                return new Change.SetPacing(decodeComponent(required(n, "pacing"), "pacing", "kind"),
+                        java.util.Optional.empty());
+            case "max_steps":
+                return Change.maxSteps(requiredInt(n, "steps"));
+            case "max_duration":
+                return Change.maxDuration(parseDuration(requiredText(n, "limit"), "limit"));
+            case "pause":
+                return Change.pause();
+            case "unpause":
+                return Change.unpause();
+            default:
+                throw new MalformedRecordException("unknown change '" + kind + "'; known: model, parameters, template,"
+                        + " parameter_template, inject, pacing, max_steps, max_duration, pause, unpause");
+        }
     }
 
     /** An analysis, with its numbers in parallel arrays (one entry per output) to keep the file small and easy to load. */
@@ -189,7 +665,9 @@ final class JsonCodec {
         }
     }
 
-    ObjectNode encodePayload(Payload payload, MediaSink media) {
+    // ---------------------------------------------------------------- payloads and parts
+
+    public ObjectNode encodePayload(Payload payload, MediaSink media) {
         ObjectNode n = mapper.createObjectNode();
         n.put("modality", payload.modality().wireName());
         if (payload instanceof Payload.Text text) {
@@ -214,7 +692,70 @@ final class JsonCodec {
         media.put(payload, path);
         n.put("media_type", mediaType);
         n.put("sha256", data.sha256());
+        n.put("size", data.size());
         n.put("file", path);
+    }
+
+    /**
+     * A payload: {@code {"modality":"text","text":…}} (the modality may be left out for text), or
+     * media with {@code file}, and {@code sha256} and {@code size} as a store writes them, or
+     * {@code data} (base64) with {@code media_type}.
+     */
+    public Payload decodePayload(JsonNode n, String field, MediaSource media) {
+        if (n != null && n.isTextual()) {
+            return Payload.text(n.textValue());
+        }
+        requireObject(n, field);
+        String m = optionalText(n, "modality");
+        Modality modality = m != null ? Modality.parse(m) : n.has("text") ? Modality.TEXT : null;
+        if (modality == Modality.TEXT) {
+            return Payload.text(requiredText(n, "text"));
+        }
+        String mediaType = optionalText(n, "media_type");
+        Bytes data;
+        String data64 = optionalText(n, "data");
+        String file = optionalText(n, "file");
+        if (data64 != null) {
+            try {
+                data = Bytes.wrap(Base64.getDecoder().decode(data64));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("'" + field + ".data' is not valid base64: " + e.getMessage());
+            }
+        } else if (file != null) {
+            String sha = optionalText(n, "sha256");
+            if (sha != null) {
+                sha = sha.toLowerCase(Locale.ROOT);
+                String nameSha = RunFolderLayout.checkMediaFile(file);
+                if (!nameSha.equals(sha)) {
+                    throw new MalformedRecordException("media file '" + file + "' does not match its sha256 field " + sha);
+                }
+            }
+            data = media.get(file, sha, isAbsent(n.get("size")) ? null : requiredInt(n, "size"));
+            if (mediaType == null) {
+                mediaType = MediaTypes.forFileName(file).orElse(null);
+            }
+        } else {
+            throw new MalformedRecordException("'" + field + "' has neither text, nor a media file, nor data");
+        }
+        if (mediaType == null) {
+            throw new MalformedRecordException("'" + field + "' gives no media_type and its file name does not tell it");
+        }
+        if (modality == null) {
+            modality = mediaType.startsWith("image/") ? Modality.IMAGE : Modality.AUDIO;
+        }
+        switch (modality) {
+            case IMAGE: {
+                Payload.Image.Size size = n.has("width") || n.has("height")
+                        ? new Payload.Image.Size(requiredInt(n, "width"), requiredInt(n, "height")) : null;
+                return new Payload.Image(data, mediaType, size);
+            }
+            case AUDIO: {
+                String d = optionalText(n, "duration");
+                return new Payload.Audio(data, mediaType, d == null ? null : parseDuration(d, "duration"));
+            }
+            default:
+                throw new MalformedRecordException("no decoding for modality " + modality);
+        }
     }
 
     private ObjectNode encodeMetadata(Metadata m) {
@@ -278,93 +819,7 @@ final class JsonCodec {
         return Base64.getEncoder().encodeToString(buf.array());
     }
 
-    // ---------------------------------------------------------------- decoding
-
-    RunInfo decodeRunInfo(JsonNode n, MediaSource media) {
-        requireObject(n, "run");
-        JsonNode format = n.get("format");
-        if (format != null && format.isInt() && format.intValue() > FORMAT) {
-            throw new MalformedRecordException("it was written in format " + format.intValue()
-                    + " but this version of PANIC reads up to format " + FORMAT + "; upgrade PANIC to read it");
-        }
-        List<ModelId> network = new ArrayList<>();
-        for (JsonNode id : requireArray(n, "network")) {
-            network.add(ModelId.parse(textValue(id, "network entry")));
-        }
-        JsonNode input = n.get("initial_input");
-        Payload initialInput = isAbsent(input) ? null : decodePayload(input, "initial_input", media);
-        String status = optionalText(n, "status");
-        StopReason stopReason = isAbsent(n.get("stop_reason")) ? null : decodeStopReason(n.get("stop_reason"));
-        List<StopReason> observations = new ArrayList<>();
-        JsonNode obs = n.get("observations");
-        if (!isAbsent(obs)) {
-            for (JsonNode o : requireArray(n, "observations")) {
-                observations.add(decodeStopReason(o));
-            }
-        }
-        return new RunInfo(requiredText(n, "id"), network, initialInput, status == null ? null : parseStatus(status),
-                stopReason, optionalInstant(n, "started_at"), optionalInstant(n, "finished_at"),
-                requiredInt(n, "prediction_count"), observations);
-    }
-
-    Prediction decodePrediction(JsonNode n, MediaSource media) {
-        requireObject(n, "prediction");
-        Payload input = decodePayload(required(n, "input"), "input", media);
-        JsonNode out = n.get("output");
-        Payload output = isAbsent(out) ? null : decodePayload(out, "output", media);
-        Map<String, Embedding> embeddings = new LinkedHashMap<>();
-        JsonNode emb = n.get("embeddings");
-        if (!isAbsent(emb)) {
-            requireObject(emb, "embeddings");
-            for (Iterator<Map.Entry<String, JsonNode>> it = emb.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                embeddings.put(e.getKey(), Embedding.of(decodeFloats(textValue(e.getValue(), "embedding " + e.getKey()))));
-            }
-        }
-        JsonNode err = n.get("error");
-        if (!isAbsent(err)) {
-            requireObject(err, "error");
-        }
-        Prediction.Failure error = isAbsent(err) ? null
-                : new Prediction.Failure(optionalText(err, "type"), optionalText(err, "message"));
-        JsonNode meta = n.get("metadata");
-        Metadata metadata = isAbsent(meta) ? Metadata.empty() : decodeMetadata(meta);
-        return new Prediction(requiredText(n, "run_id"), requiredInt(n, "sequence"),
-                ModelId.parse(requiredText(n, "model")), input, output, requiredInstant(n, "started_at"),
-                requiredInstant(n, "finished_at"), metadata, embeddings, error);
-    }
-
-    Payload decodePayload(JsonNode n, String field, MediaSource media) {
-        requireObject(n, field);
-        Modality modality = Modality.parse(requiredText(n, "modality"));
-        switch (modality) {
-            case TEXT:
-                return Payload.text(requiredText(n, "text"));
-            case IMAGE: {
-                Bytes data = loadMedia(n, media);
-                Payload.Image.Size size = n.has("width") || n.has("height")
-                        ? new Payload.Image.Size(requiredInt(n, "width"), requiredInt(n, "height")) : null;
-                return new Payload.Image(data, requiredText(n, "media_type"), size);
-            }
-            case AUDIO: {
-                Bytes data = loadMedia(n, media);
-                String d = optionalText(n, "duration");
-                return new Payload.Audio(data, requiredText(n, "media_type"), d == null ? null : parseDuration(d, "duration"));
-            }
-            default:
-                throw new MalformedRecordException("no decoding for modality " + modality);
-        }
-    }
-
-    private static Bytes loadMedia(JsonNode n, MediaSource media) {
-        String file = requiredText(n, "file");
-        String sha = requiredText(n, "sha256").toLowerCase(Locale.ROOT);
-        String nameSha = RunFolderLayout.checkMediaFile(file);
-        if (!nameSha.equals(sha)) {
-            throw new MalformedRecordException("media file '" + file + "' does not match its sha256 field " + sha);
-        }
-        return media.get(file, sha);
-    }
+    // ---------------------------------------------------------------- decoding parts
 
     private Metadata decodeMetadata(JsonNode n) {
         requireObject(n, "metadata");
@@ -507,6 +962,10 @@ final class JsonCodec {
 
     private static Integer optionalInt(JsonNode n, String field) {
         return isAbsent(n.get(field)) ? null : requiredInt(n, field);
+    }
+
+    private static int optionalInt(JsonNode n, String field, int otherwise) {
+        return isAbsent(n.get(field)) ? otherwise : requiredInt(n, field);
     }
 
     /** A number; also "NaN" and "Infinity" as strings, which is how Jackson writes those by default. */

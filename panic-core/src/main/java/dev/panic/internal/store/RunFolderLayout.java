@@ -16,6 +16,8 @@ public final class RunFolderLayout {
     public static final String RUN_FILE = "run.json";
     /** One JSON object per line, one line per prediction. */
     public static final String PREDICTIONS_FILE = "predictions.jsonl";
+    /** One JSON object per line, one line per steering revision. */
+    public static final String REVISIONS_FILE = "revisions.jsonl";
     /** The run's analysis, when one has been saved. */
     public static final String ANALYSIS_FILE = "analysis.json";
     /** The folder of media files, relative to the run folder. */

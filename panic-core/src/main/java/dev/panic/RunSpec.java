@@ -1,0 +1,134 @@
+package dev.panic;
+
+import dev.panic.exception.ValidationException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to run a run again, as data: the network (models by id with their parameters
+ * and templates, the links), the initial input, the stop and observe rules with their settings,
+ * the embedders by id, pacing and limits. Saved with every run ({@link RunInfo#spec()}), accepted
+ * by {@code panic run --spec FILE} in its JSON form ({@link dev.panic.json.RunSpecJson}), and
+ * turned back into a run by {@link Run#builder(RunSpec, Platforms)}.
+ *
+ * <p>A spec holds no live objects, so reading one back needs no platform; building a run from it
+ * looks the models and embedders up in a {@link Platforms}.
+ *
+ * @param network          the network
+ * @param input            the initial input
+ * @param stopRules        the rules that end the run, in order
+ * @param observeRules     the rules that only record where they would have ended it
+ * @param embedders        the ids of the embedders that embed every output
+ * @param embeddingTimeout how long one embedder may take for one output
+ * @param pacing           the wait before each prediction
+ * @param maxBranches      the most branches (the run included) alive at once in a run with fan-outs
+ * @param maxPredictions   the most predictions the run and all its branches make together
+ *                         ({@link Long#MAX_VALUE}: no such limit)
+ * @param forever          true if the run was explicitly allowed to run without any limit
+ * @param durability       how each saved record is written
+ */
+public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, List<Spec> observeRules,
+                      List<String> embedders, Duration embeddingTimeout, Spec pacing, int maxBranches,
+                      long maxPredictions, boolean forever, Durability durability) {
+
+    /** Checks and copies. */
+    public RunSpec {
+        if (network == null || input == null) {
+            throw new ValidationException("a run spec needs a network and an initial input");
+        }
+        stopRules = stopRules == null ? List.of() : List.copyOf(stopRules);
+        observeRules = observeRules == null ? List.of() : List.copyOf(observeRules);
+        embedders = embedders == null ? List.of() : List.copyOf(embedders);
+        embeddingTimeout = embeddingTimeout == null ? Run.Builder.DEFAULT_EMBEDDING_TIMEOUT : embeddingTimeout;
+        pacing = pacing == null ? Spec.of("none") : pacing;
+        durability = durability == null ? Durability.FLUSH : durability;
+        if (maxBranches < 1) {
+            throw new ValidationException("max branches must be at least 1, got " + maxBranches);
+        }
+        if (maxPredictions < 1) {
+            throw new ValidationException("max predictions must be at least 1, got " + maxPredictions);
+        }
+    }
+
+    /** The model ids of the network's nodes, in node order. */
+    public List<ModelId> modelIds() {
+        return network.nodes().stream().map(NodeSpec::model).toList();
+    }
+
+    /**
+     * A network as data.
+     *
+     * @param nodes the nodes in order
+     * @param links from node id to the ids it feeds, in order
+     * @param entry the node that receives the initial input
+     */
+    public record NetworkSpec(List<NodeSpec> nodes, Map<String, List<String>> links, String entry) {
+        /** Checks and copies. */
+        public NetworkSpec {
+            if (nodes == null || nodes.isEmpty()) {
+                throw new ValidationException("a network needs at least one node");
+            }
+            nodes = List.copyOf(nodes);
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            if (links != null) {
+                links.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            }
+            links = Collections.unmodifiableMap(copy);
+            entry = entry == null ? nodes.get(0).id() : entry;
+        }
+
+        /** The description of a built network. */
+        public static NetworkSpec of(Network network) {
+            return new NetworkSpec(network.nodes().stream().map(NodeSpec::of).toList(), network.links(),
+                    network.entry().id());
+        }
+
+        /** True if its links make a ring of the nodes in order, starting at the first. */
+        public boolean isRing() {
+            int n = nodes.size();
+            if (!entry.equals(nodes.get(0).id())) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                List<String> to = links.getOrDefault(nodes.get(i).id(), List.of());
+                if (to.size() != 1 || !to.get(0).equals(nodes.get((i + 1) % n).id())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A node as data.
+     *
+     * @param id                 the node's id
+     * @param model              the model it calls
+     * @param parameters         the model's default parameters for this node
+     * @param template           the template its text input is wrapped in, or null
+     * @param parameterTemplates parameters filled from templates at each call
+     */
+    public record NodeSpec(String id, ModelId model, Parameters parameters, String template,
+                           Map<String, String> parameterTemplates) {
+        /** Checks and copies. */
+        public NodeSpec {
+            if (id == null || model == null) {
+                throw new ValidationException("a node needs an id and a model");
+            }
+            parameters = parameters == null ? Parameters.empty() : parameters;
+            parameterTemplates = parameterTemplates == null ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(parameterTemplates));
+        }
+
+        /** The description of a built node. */
+        public static NodeSpec of(Network.Node node) {
+            Map<String, String> templates = new LinkedHashMap<>();
+            node.parameterTemplates().forEach((k, v) -> templates.put(k, v.text()));
+            return new NodeSpec(node.id(), node.model().id(), node.model().parameters(),
+                    node.template().map(Template::text).orElse(null), templates);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.panic.internal.run;
+
+import dev.panic.Network;
+import dev.panic.Prediction;
+import dev.panic.StopReason;
+import dev.panic.StopRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's rules and their per-run checks, asked in the order the run promises: rules that need no
+ * vectors when an output arrives (so they can stop the next call before it starts), the others
+ * and the observe-only rules when the output is delivered with its vectors. Rules are asked in the
+ * order they were given and the first to fire wins. Used from the run's serial executor only.
+ */
+final class RuleBook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleBook.class);
+
+    /** A stop rule that fired when an output arrived, to end the run once that output is delivered. */
+    record Fired(int index, StopReason reason) {
+    }
+
+    private record Indexed(int index, StopRule rule, StopRule.Check check) {
+    }
+
+    private final String runId;
+    private final Network network;
+    private final boolean embedding;
+    private final List<Indexed> stop = new ArrayList<>();
+    private final List<StopRule.Check> observe = new ArrayList<>();
+
+    RuleBook(String runId, Network network, List<StopRule> stopRules, List<StopRule> observeRules, boolean embedding) {
+        this.runId = runId;
+        this.network = network;
+        this.embedding = embedding;
+        sync(stopRules);
+        observeRules.forEach(r -> observe.add(r.start(network)));
+    }
+
+    /** Follows a steering change of the rules: new rules get a fresh check, the others keep theirs. */
+    void sync(List<StopRule> rules) {
+        Map<StopRule, StopRule.Check> kept = new IdentityHashMap<>();
+        stop.forEach(i -> kept.put(i.rule(), i.check()));
+        stop.clear();
+        for (int i = 0; i < rules.size(); i++) {
+            StopRule r = rules.get(i);
+            StopRule.Check check = kept.get(r);
+            stop.add(new Indexed(i, r, check != null ? check : r.start(network)));
+        }
+    }
+
+    /**
+     * Asks the rules that can answer without vectors (all of them when the run has no embedders,
+     * since an output is then delivered the moment it arrives, and they are asked then).
+     */
+    Fired onArrival(Prediction p, Duration elapsed) {
+        if (!embedding) {
+            return null;
+        }
+        for (Indexed i : stop) {
+            if (!i.rule().needsEmbeddings()) {
+                Optional<StopReason> r = ask(i.check(), p, elapsed);
+                if (r.isPresent()) {
+                    return new Fired(i.index(), r.get());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Asks the observe-only rules; a rule is recorded where it first fires and not asked again. */
+    List<StopReason> observe(Prediction p, Duration elapsed) {
+        List<StopReason> seen = new ArrayList<>(0);
+        for (Iterator<StopRule.Check> it = observe.iterator(); it.hasNext(); ) {
+            Optional<StopReason> r = ask(it.next(), p, elapsed);
+            if (r.isPresent()) {
+                it.remove();
+                seen.add(r.get());
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * Asks the rules not asked on arrival, in order, as if all were asked together: a rule given
+     * after one that fired on arrival is not asked, and the earlier of the two wins.
+     */
+    Optional<StopReason> onDelivery(Prediction p, Duration elapsed, Fired fired) {
+        int before = fired == null ? Integer.MAX_VALUE : fired.index();
+        for (Indexed i : stop) {
+            if (i.index() > before) {
+                break;
+            }
+            if (embedding && !i.rule().needsEmbeddings()) {
+                continue;
+            }
+            Optional<StopReason> r = ask(i.check(), p, elapsed);
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return fired == null ? Optional.empty() : Optional.of(fired.reason());
+    }
+
+    /**
+     * Shows every check a prediction from the run's history (a resumed run's, a fork's prefix), so
+     * that their state is what it would be had the run never stopped. What they find is history,
+     * not a reason to stop now; observe-only rules that fire are retired, as they were then.
+     */
+    void replay(Prediction p) {
+        if (!p.succeeded()) {
+            return;
+        }
+        for (Indexed i : stop) {
+            ask(i.check(), p, Duration.ZERO);
+        }
+        observe(p, Duration.ZERO);
+    }
+
+    private Optional<StopReason> ask(StopRule.Check check, Prediction p, Duration elapsed) {
+        try {
+            Optional<StopReason> reason = check.afterPrediction(p, elapsed);
+            return reason == null ? Optional.empty() : reason;
+        } catch (RuntimeException e) {
+            LOG.warn("stop rule check {} failed at step {} of run {}; ignoring it for this step",
+                    check, p.sequence(), runId, e);
+            return Optional.empty();
+        }
+    }
+}
