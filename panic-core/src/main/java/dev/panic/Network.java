@@ -313,7 +313,7 @@ public final class Network {
             } else {
                 copy.put(name, template);
             }
-            return new Node(id, model, template, copy);
+            return new Node(id, model, this.template, copy);
         }
 
         /** Every template of this node: the input's and the parameters'. */

@@ -245,8 +245,8 @@ public interface Run {
             Launch.Resolved r = Launch.resolve(spec, platforms);
             Builder b = new Builder(r.network(), spec.input());
             b.request.platforms = platforms;
-            b.request.stopSpecs.addAll(spec.stopRules());
-            b.request.observeSpecs.addAll(spec.observeRules());
+            spec.stopRules().forEach(s -> b.request.stopRules.add(Launch.rule(s)));
+            spec.observeRules().forEach(s -> b.request.observeRules.add(Launch.rule(s)));
             b.request.embedderIds.addAll(spec.embedders());
             b.request.embeddingTimeout = spec.embeddingTimeout();
             b.request.pacing = r.pacing(); // null for a custom pacing: pacing(...) must give it
@@ -284,13 +284,17 @@ public interface Run {
          * run or a fork counts those it inherited). Replaces an earlier step limit.
          */
         public Builder maxSteps(int steps) {
-            request.limits.put("max-steps", StopRule.maxSteps(steps));
+            StopRule rule = StopRule.maxSteps(steps);
+            request.limits.put(rule.name(), rule);
+            Launch.replace(request.stopRules, rule);
             return this;
         }
 
         /** The run's time limit, from when it starts (or is resumed). Replaces an earlier time limit. */
         public Builder maxDuration(Duration limit) {
-            request.limits.put("max-duration", StopRule.maxDuration(limit));
+            StopRule rule = StopRule.maxDuration(limit);
+            request.limits.put(rule.name(), rule);
+            Launch.replace(request.stopRules, rule);
             return this;
         }
 

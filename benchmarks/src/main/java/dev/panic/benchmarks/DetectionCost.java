@@ -94,7 +94,7 @@ public final class DetectionCost {
         float[] far = s.turn(origin, 0.2);
         List<StopRule.Check> checks = new ArrayList<>();
         rules.forEach(r -> checks.add(r.start(network)));
-        SimilarityTracker tracker = measures ? new SimilarityTracker(1) : null;
+        SimilarityTracker tracker = measures ? new SimilarityTracker() : null;
         double[] blocks = new double[STEPS / BLOCK];
         Prediction[] batch = new Prediction[BLOCK];
         long sink = 0;

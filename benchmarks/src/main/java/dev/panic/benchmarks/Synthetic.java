@@ -61,7 +61,7 @@ final class Synthetic {
 
     /** Output {@code n} of a one-model run, a short text with the vector {@code v} from embedder "bench". */
     static Prediction prediction(int n, float[] v) {
-        return new Prediction("bench", n, MODEL, Payload.text("input " + n), Payload.text("output number " + n),
-                T0.plusMillis(n), T0.plusMillis(n + 1), Metadata.empty(), Map.of("bench", Embedding.of(v)), null);
+        return new Prediction("bench", n, "model", MODEL, Payload.text("input " + n), Payload.text("output number " + n),
+                T0.plusMillis(n), T0.plusMillis(n + 1), Metadata.empty(), Map.of("bench", Embedding.of(v)), null, 0);
     }
 }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The events of a run and of the branches it starts, on their way to its listeners and
  * subscribers: published from any thread, delivered one at a time and in order on a serial
- * executor of their own, so that a slow listener delays only later events, never the runs'
+ * executor on threads of their own, so that a slow listener delays only later events, never the runs'
  * control ({@code stop}, {@code cancel}, steering) nor their steps. Each event names its run.
  * The publisher closes once every run has finished.
  */
@@ -27,10 +27,18 @@ final class EventBus {
     private final SubmissionPublisher<RunEvent> publisher;
     private int live; // guarded by this
 
-    EventBus(List<RunListener> listeners, List<Flow.Subscriber<? super RunEvent>> subscribers, Executor pool) {
+    // Listeners are other people's code and may block: they get threads of their own, never the
+    // scheduler's, so a slow listener delays neither this run nor any other.
+    private static final Executor LISTENER_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "panic-events");
+        t.setDaemon(true);
+        return t;
+    });
+
+    EventBus(List<RunListener> listeners, List<Flow.Subscriber<? super RunEvent>> subscribers) {
         this.listeners = List.copyOf(listeners);
-        this.delivery = new SerialExecutor(pool, "run events");
-        this.publisher = new SubmissionPublisher<>(pool, BUFFER);
+        this.delivery = new SerialExecutor(LISTENER_THREADS, "run events");
+        this.publisher = new SubmissionPublisher<>(LISTENER_THREADS, BUFFER);
         subscribers.forEach(publisher::subscribe);
     }
 

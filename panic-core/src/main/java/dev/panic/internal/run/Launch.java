@@ -74,8 +74,6 @@ public final class Launch {
         public Network network;
         public Payload input;
         public Platforms platforms;
-        public final List<Spec> stopSpecs = new ArrayList<>();
-        public final List<Spec> observeSpecs = new ArrayList<>();
         public final List<StopRule> stopRules = new ArrayList<>();
         public final List<StopRule> observeRules = new ArrayList<>();
         public final Map<String, StopRule> limits = new LinkedHashMap<>();
@@ -142,27 +140,57 @@ public final class Launch {
 
     /** The spec of a new run as the builder describes it. */
     public static RunSpec specOf(Request r) {
-        List<Spec> stop = new ArrayList<>(r.stopSpecs);
-        r.stopRules.forEach(rule -> stop.add(rule.spec()));
-        for (StopRule limit : r.limits.values()) {
-            replaceSpec(stop, limit.spec());
-        }
-        List<Spec> observe = new ArrayList<>(r.observeSpecs);
-        r.observeRules.forEach(rule -> observe.add(rule.spec()));
+        List<Spec> stop = r.stopRules.stream().map(StopRule::spec).toList();
+        List<Spec> observe = r.observeRules.stream().map(StopRule::spec).toList();
         return new RunSpec(RunSpec.NetworkSpec.of(r.network), r.input, stop, observe, r.embedderIds,
                 r.embeddingTimeout, r.pacingSpec, r.maxBranches == null ? Run.Builder.DEFAULT_MAX_BRANCHES : r.maxBranches,
                 r.maxPredictions == null ? Long.MAX_VALUE : r.maxPredictions, r.forever,
                 r.durability == null ? Durability.FLUSH : r.durability);
     }
 
-    private static void replaceSpec(List<Spec> specs, Spec spec) {
-        for (int i = 0; i < specs.size(); i++) {
-            if (specs.get(i).kind().equals(spec.kind())) {
-                specs.set(i, spec);
-                return;
+    /** Replaces the rule of the same name in {@code rules}, or adds it: a run has one step limit, one time limit. */
+    public static void replace(List<StopRule> rules, StopRule rule) {
+        Config.replace(rules, rule);
+    }
+
+    /**
+     * The rule a spec describes; a custom one becomes a placeholder that {@link Run.Builder#customRule}
+     * must fill before the run starts.
+     */
+    public static StopRule rule(Spec spec) {
+        return spec.custom() ? new Placeholder(spec) : StopRule.of(spec);
+    }
+
+    /** A custom rule a spec names, waiting to be given again. */
+    private record Placeholder(Spec spec) implements StopRule {
+        @Override
+        public String name() {
+            return spec.kind();
+        }
+
+        @Override
+        public Check start(Network network) {
+            throw new ValidationException("the rule '" + spec.kind() + "' was made in code; give it with customRule(...)");
+        }
+    }
+
+    /** The rules with every placeholder replaced by the custom rule of its name. */
+    private static List<StopRule> filled(List<StopRule> rules, Map<String, StopRule> custom, String what) {
+        List<StopRule> out = new ArrayList<>();
+        for (StopRule r : rules) {
+            if (r instanceof Placeholder p) {
+                StopRule given = custom.get(p.name());
+                if (given == null) {
+                    throw new ValidationException("the run's " + what + " rule '" + p.name() + "' was made in code, so"
+                            + " PANIC cannot rebuild it; give it again with customRule(...) (a rule named '" + p.name()
+                            + "')");
+                }
+                out.add(given);
+            } else {
+                out.add(r);
             }
         }
-        specs.add(spec);
+        return out;
     }
 
     /** A live run's spec: the spec it started with, at its current configuration. */
@@ -224,12 +252,13 @@ public final class Launch {
     }
 
     private static Run startNew(Request r) {
+        List<StopRule> stop = filled(r.stopRules, r.customRules, "stop");
+        List<StopRule> observe = filled(r.observeRules, r.customRules, "observe");
+        r.stopRules.clear();
+        r.stopRules.addAll(stop);
+        r.observeRules.clear();
+        r.observeRules.addAll(observe);
         RunSpec spec = specOf(r);
-        List<StopRule> stop = new ArrayList<>(rules(r.stopSpecs, r.customRules, "stop"));
-        stop.addAll(r.stopRules);
-        r.limits.values().forEach(limit -> Config.replace(stop, limit));
-        List<StopRule> observe = new ArrayList<>(rules(r.observeSpecs, r.customRules, "observe"));
-        observe.addAll(r.observeRules);
         List<Embedder> embedders = embedders(r.embedderIds, r.embedders, r.platforms);
         checkBounded(r.network, stop, spec.maxPredictions(), spec.forever());
         if (r.pacing == null) {
@@ -252,7 +281,7 @@ public final class Launch {
 
     private static Family family(Request r, RunStore store, RunSpec spec) {
         ScheduledExecutorService scheduler = r.executor != null ? r.executor : SharedScheduler.get();
-        EventBus bus = new EventBus(r.listeners, r.subscribers, scheduler);
+        EventBus bus = new EventBus(r.listeners, r.subscribers);
         return new Family(store, scheduler, bus, spec.maxBranches(), spec.maxPredictions());
     }
 
@@ -420,6 +449,7 @@ public final class Launch {
                         changes);
                 recorder.revise(rev);
                 config = changed;
+                book.sync(config.stopRules());
             }
             if (!spec.forever() && spec.maxPredictions() == Long.MAX_VALUE) {
                 checkBounded(config.network(), config.stopRules(), Long.MAX_VALUE, false);
@@ -505,7 +535,7 @@ public final class Launch {
         Config parentConfig = configAt(parentInfo.spec(), revisions, at.revision(), r, models);
         // The fork's own configuration: the parent's then, with the builder's changes.
         List<StopRule> stop = new ArrayList<>(parentConfig.stopRules());
-        stop.addAll(r.stopRules);
+        r.stopRules.stream().filter(rule -> !r.limits.containsKey(rule.name())).forEach(stop::add);
         r.limits.values().forEach(limit -> Config.replace(stop, limit));
         Config config = new Config(parentConfig.network(), r.pacingGiven ? r.pacing : parentConfig.pacing(), stop,
                 false, 0, null);
