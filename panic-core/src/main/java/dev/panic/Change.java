@@ -135,6 +135,11 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
         public int hashCode() {
             return Objects.hash(node, modelId, parameters);
         }
+
+        @Override
+        public String toString() {
+            return node + ": model " + modelId + (parameters.isEmpty() ? "" : " " + parameters);
+        }
     }
 
     /**
@@ -144,6 +149,10 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param parameters the parameters to set
      */
     record SetParameters(String node, Parameters parameters) implements Change {
+        @Override
+        public String toString() {
+            return node + ": parameters " + parameters;
+        }
     }
 
     /**
@@ -153,6 +162,10 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param template the template text, or null to remove it
      */
     record SetTemplate(String node, String template) implements Change {
+        @Override
+        public String toString() {
+            return node + (template == null ? ": no template" : ": template \"" + template + "\"");
+        }
     }
 
     /**
@@ -163,6 +176,11 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param template  the template text, or null to remove it
      */
     record SetParameterTemplate(String node, String parameter, String template) implements Change {
+        @Override
+        public String toString() {
+            return node + ": parameter " + parameter + (template == null ? " without template" : " from \"" + template
+                    + "\"");
+        }
     }
 
     /**
@@ -173,6 +191,10 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param input the input
      */
     record Inject(String node, Payload input) implements Change {
+        @Override
+        public String toString() {
+            return (node == null ? "next call" : node) + ": input " + input.summary(60);
+        }
     }
 
     /**
@@ -202,6 +224,11 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
         public int hashCode() {
             return spec.hashCode();
         }
+
+        @Override
+        public String toString() {
+            return "pacing " + spec;
+        }
     }
 
     /**
@@ -210,6 +237,10 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param steps the limit
      */
     record SetMaxSteps(int steps) implements Change {
+        @Override
+        public String toString() {
+            return "max steps " + steps;
+        }
     }
 
     /**
@@ -218,13 +249,25 @@ public sealed interface Change permits Change.SetModel, Change.SetParameters, Ch
      * @param limit the limit
      */
     record SetMaxDuration(Duration limit) implements Change {
+        @Override
+        public String toString() {
+            return "max duration " + limit;
+        }
     }
 
     /** Pause the run. */
     record Pause() implements Change {
+        @Override
+        public String toString() {
+            return "pause";
+        }
     }
 
     /** Go on after a pause. */
     record Unpause() implements Change {
+        @Override
+        public String toString() {
+            return "unpause";
+        }
     }
 }

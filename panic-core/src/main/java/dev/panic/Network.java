@@ -201,20 +201,7 @@ public final class Network {
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        if (ring) {
-            for (Node n : nodes) {
-                sb.append(n.model().id()).append(" -> ");
-            }
-            return sb.append("(loop)").toString();
-        }
-        List<String> parts = new ArrayList<>();
-        for (Node n : nodes) {
-            List<String> to = links.get(n.id());
-            String from = n.id() + "=" + n.model().id();
-            parts.add(to.isEmpty() ? from + " -> (end)" : from + " -> " + String.join(" + ", to));
-        }
-        return "[" + String.join(", ", parts) + "] from " + entry;
+        return RunSpec.NetworkSpec.of(this).toString();
     }
 
     @Override

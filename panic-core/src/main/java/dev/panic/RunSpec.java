@@ -86,6 +86,26 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
                     network.entry().id());
         }
 
+        /**
+         * A ring as its model ids joined by arrows ({@code sim:painter -> sim:describer -> (loop)}),
+         * another graph as its links.
+         */
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            if (isRing()) {
+                nodes.forEach(n -> sb.append(n.model()).append(" -> "));
+                return sb.append("(loop)").toString();
+            }
+            List<String> parts = new java.util.ArrayList<>();
+            for (NodeSpec n : nodes) {
+                List<String> to = links.getOrDefault(n.id(), List.of());
+                String from = n.id() + "=" + n.model();
+                parts.add(to.isEmpty() ? from + " -> (end)" : from + " -> " + String.join(" + ", to));
+            }
+            return "[" + String.join(", ", parts) + "] from " + entry;
+        }
+
         /** True if its links make a ring of the nodes in order, starting at the first. */
         public boolean isRing() {
             int n = nodes.size();

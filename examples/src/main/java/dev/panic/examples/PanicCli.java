@@ -7,8 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code panic} command-line program: {@code run} a network of models, list the {@code models}
- * of every platform, {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs.
+ * The {@code panic} command-line program: {@code run} a network of models, {@code resume} or
+ * {@code fork} a saved run, list the saved {@code runs}, list the {@code models} of every platform,
+ * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -45,6 +46,9 @@ public final class PanicCli implements Runnable {
         Console console = new Console(out, err, interactive);
         CommandLine cli = new CommandLine(new PanicCli())
                 .addSubcommand("run", new RunCommand(platforms, console))
+                .addSubcommand("resume", new ResumeCommand(platforms, console))
+                .addSubcommand("fork", new ForkCommand(platforms, console))
+                .addSubcommand("runs", new RunsCommand(console))
                 .addSubcommand("models", new ModelsCommand(platforms, console))
                 .addSubcommand("export", new ExportCommand(console))
                 .addSubcommand("analyse", new AnalyseCommand(console))

@@ -7,29 +7,20 @@ import dev.panic.Network;
 import dev.panic.Pacing;
 import dev.panic.Payload;
 import dev.panic.Platforms;
-import dev.panic.Prediction;
 import dev.panic.Run;
-import dev.panic.RunEvent;
-import dev.panic.RunStatus;
-import dev.panic.StopReason;
-import dev.panic.Similarity;
+import dev.panic.RunSpec;
+import dev.panic.json.RunSpecJson;
 import dev.panic.StopRule;
-import dev.panic.analysis.Analyzer;
 import dev.panic.detection.Detectors;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.Readiness;
 import dev.panic.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -37,33 +28,45 @@ import picocli.CommandLine.Option;
 
 /** {@code panic run}: runs a network from an initial input, showing each step, and saves the run. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a network of models as a closed loop from an initial input, shows each step as it "
-                + "completes, and saves the run.",
-                "With no options it runs the offline simulator painter/describer loop: no network, no API key."})
+        description = {"Runs a network of models from an initial input, shows each step as it completes, and saves "
+                + "the run so that it can be resumed (panic resume) or forked (panic fork).",
+                "With no options it runs the offline simulator painter/describer loop: no network, no API key.",
+                "A spec file (--spec) describes any network (a ring, a prelude, a fan-out), its templates, rules and "
+                        + "embedders as JSON; see the README."})
 final class RunCommand implements Callable<Integer> {
 
     static final String DEFAULT_PROMPT = "a group of sheep grazing on lush grass";
+    static final int DEFAULT_MAX_STEPS = 20;
 
     @Option(names = {"-n", "--network"}, split = ",", paramLabel = "MODEL",
-            defaultValue = "sim:painter,sim:describer",
-            description = "Model ids in order, comma-separated; the last feeds the first. Default: ${DEFAULT-VALUE}.")
+            description = "Model ids in order, comma-separated; the last feeds the first. Default: "
+                    + "sim:painter,sim:describer.")
     List<String> network;
 
-    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", defaultValue = DEFAULT_PROMPT,
-            description = "Initial text input. Default: \"${DEFAULT-VALUE}\".")
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "A run spec (JSON): network, input, rules, embedders, pacing and limits. Replaces -n, -p, "
+                    + "-i, --observe and --no-embed; --max-steps, --max-duration, --pace and --forever override it.")
+    Path specFile;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT",
+            description = "Initial text input. Default: \"" + DEFAULT_PROMPT + "\".")
     String prompt;
 
     @Option(names = {"-i", "--input-file"}, paramLabel = "FILE",
             description = "Initial image or audio input instead of a prompt (png, jpg, webp, gif, wav, mp3, flac, ogg).")
     Path inputFile;
 
-    @Option(names = {"-s", "--max-steps"}, paramLabel = "N", defaultValue = "20",
-            description = "Stop after N predictions. Default: ${DEFAULT-VALUE}.")
-    int maxSteps;
+    @Option(names = {"-s", "--max-steps"}, paramLabel = "N",
+            description = "Stop after N predictions. Default: " + DEFAULT_MAX_STEPS + " (none with --forever).")
+    Integer maxSteps;
 
     @Option(names = "--max-duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop after this long, e.g. 90s, 5m, 1h.")
     Duration maxDuration;
+
+    @Option(names = "--forever",
+            description = "No step limit: run until stopped (Ctrl-C), as an installation does; best with --pace.")
+    boolean forever;
 
     @Option(names = "--pace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Wait this long before each prediction after the first, e.g. 500ms.")
@@ -94,23 +97,60 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxSteps < 1) {
+        if (maxSteps != null && maxSteps < 1) {
             throw new ValidationException("--max-steps must be at least 1, got " + maxSteps);
         }
+        if (forever && maxSteps != null) {
+            throw new ValidationException("--forever and --max-steps contradict each other; give one of them");
+        }
         Platforms registry = platforms.get();
-        Network net = registry.network(network.toArray(String[]::new));
-        Payload input = initialInput(net.input());
-        if (!platformsReady(registry, net)) {
+        Run.Builder builder = specFile != null ? fromSpec(registry) : fromOptions(registry);
+        if (builder == null) {
             return PanicCli.FAILED;
         }
-
-        Run.Builder builder = Run.builder(net, input).maxSteps(maxSteps)
-                .listener(new Progress(console, maxSteps));
+        if (maxSteps != null) {
+            builder.maxSteps(maxSteps);
+        }
         if (maxDuration != null) {
             builder.maxDuration(maxDuration);
         }
         if (pace != null) {
             builder.pacing(Pacing.fixed(pace));
+        }
+        if (forever) {
+            builder.forever();
+        }
+        if (!noSave) {
+            builder.store(RunStore.directory(outputDir));
+        }
+        RunSpec spec = builder.spec();
+        console.line("network: " + spec.network());
+        console.line("input:   " + spec.input().summary(100));
+        return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+    }
+
+    private Run.Builder fromSpec(Platforms registry) {
+        if (network != null || prompt != null || inputFile != null || observe || noEmbed) {
+            throw new ValidationException("--spec gives the network, the input, the rules and the embedders; leave"
+                    + " out -n, -p, -i, --observe and --no-embed (or edit the spec)");
+        }
+        RunSpec spec = RunSpecJson.read(specFile);
+        if (!RunWatch.platformsReady(registry, spec.modelIds(), console)) {
+            return null;
+        }
+        return Run.builder(spec, registry);
+    }
+
+    private Run.Builder fromOptions(Platforms registry) {
+        Network net = registry.network((network == null ? List.of("sim:painter", "sim:describer") : network)
+                .toArray(String[]::new));
+        Payload input = initialInput(net.input());
+        if (!RunWatch.platformsReady(registry, net.models().stream().map(Model::id).toList(), console)) {
+            return null;
+        }
+        Run.Builder builder = Run.builder(net, input);
+        if (!forever) {
+            builder.maxSteps(maxSteps == null ? DEFAULT_MAX_STEPS : maxSteps);
         }
         List<StopRule> detectors = new ArrayList<>(List.of(StopRule.exactRepeat()));
         if (!noEmbed) {
@@ -127,51 +167,7 @@ final class RunCommand implements Callable<Integer> {
                 builder.stopWhen(detector);
             }
         }
-        if (!noSave) {
-            builder.store(RunStore.directory(outputDir));
-        }
-
-        console.line("network: " + net);
-        console.line("input:   " + input.summary(100));
-        Run run = builder.start();
-        Thread onInterrupt = new Thread(run::cancel, "panic-cancel-on-exit");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
-        try {
-            run.await();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and cancels the run, which saves its end.
-                run.await(Duration.ofSeconds(5));
-            }
-        }
-        report(run);
-        if (!noSave && !noEmbed && !run.predictions().isEmpty()) {
-            RunStore.directory(outputDir).saveAnalysis(Analyzer.defaults().analyse(run));
-        }
-        return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
-    }
-
-    /**
-     * Says which platform cannot serve the network (no API key, server down) and what to do,
-     * instead of starting a run whose first call would fail.
-     */
-    private boolean platformsReady(Platforms registry, Network net) {
-        Map<String, List<String>> modelsByPlatform = new LinkedHashMap<>();
-        for (Model m : net.models()) {
-            modelsByPlatform.computeIfAbsent(m.id().platform(), p -> new ArrayList<>()).add(m.id().toString());
-        }
-        boolean ready = true;
-        for (Map.Entry<String, List<String>> e : modelsByPlatform.entrySet()) {
-            Readiness r = registry.platform(e.getKey()).readiness();
-            if (!r.ready()) {
-                console.error("platform '" + e.getKey() + "' is not ready: " + r.detail() + " (needed by "
-                        + String.join(", ", new LinkedHashSet<>(e.getValue())) + ")");
-                ready = false;
-            }
-        }
-        return ready;
+        return builder;
     }
 
     private Payload initialInput(Modality wanted) {
@@ -180,7 +176,10 @@ final class RunCommand implements Callable<Integer> {
                 throw new ValidationException("the first model of the network takes " + wanted
                         + "; give the initial input with --input-file");
             }
-            return Payload.text(prompt);
+            return Payload.text(prompt == null ? DEFAULT_PROMPT : prompt);
+        }
+        if (prompt != null) {
+            throw new ValidationException("give the initial input either as --prompt or as --input-file, not both");
         }
         String mediaType = MediaTypes.forFileName(inputFile.getFileName().toString())
                 .orElseThrow(() -> new ValidationException("cannot tell the media type of '" + inputFile
@@ -197,61 +196,5 @@ final class RunCommand implements Callable<Integer> {
                     + " but the first model of the network takes " + wanted);
         }
         return p;
-    }
-
-    private void report(Run run) {
-        StopReason reason = run.stopReason().orElseThrow();
-        console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
-                run.status().name().toLowerCase(Locale.ROOT), run.predictions().size(), reason.message(), reason.rule()));
-        for (StopReason seen : run.observations()) {
-            console.line("observed: " + seen.message() + " (" + seen.rule() + ")");
-        }
-        if (!noSave) {
-            console.line("saved:   " + outputDir.resolve(run.id()));
-        }
-    }
-
-    /** Prints a line per step, and on terminals a transient line while a model works. */
-    static final class Progress implements dev.panic.RunListener {
-        private final Console console;
-        private final int maxSteps;
-        private final int width;
-
-        Progress(Console console, int maxSteps) {
-            this.console = console;
-            this.maxSteps = maxSteps;
-            this.width = String.valueOf(maxSteps).length();
-        }
-
-        @Override
-        public void onEvent(RunEvent event) {
-            if (event instanceof RunEvent.PredictionStarted s) {
-                console.status(counter(s.sequence()) + s.modelId() + " …");
-            } else if (event instanceof RunEvent.PredictionMade m) {
-                console.line(step(m.prediction(), m.prediction().output().summary(70)));
-            } else if (event instanceof RunEvent.Measured m) {
-                for (Similarity sim : m.similarities()) {
-                    if (sim.toPrevious() != null) {
-                        console.line(String.format(Locale.ROOT, "%" + (width * 2 + 4) + "s similarity %.3f to output %d, %.3f to output %d (%s)",
-                                "", sim.toPrevious(), sim.previous(), sim.toOrigin() == null ? Double.NaN : sim.toOrigin(),
-                                sim.origin(), sim.embedderId()));
-                    }
-                }
-            } else if (event instanceof RunEvent.EmbeddingFailed f) {
-                console.line("    could not embed step " + (f.sequence() + 1) + " with " + f.embedderId() + ": " + f.message());
-            } else if (event instanceof RunEvent.PredictionFailed f) {
-                console.line(step(f.prediction(), "FAILED: " + f.prediction().error().message()));
-            }
-        }
-
-        private String counter(int sequence) {
-            return String.format(Locale.ROOT, "[%" + width + "d/%d] ", sequence + 1, maxSteps);
-        }
-
-        private String step(Prediction p, String what) {
-            // "#n" is the output's sequence number, as stop reasons and saved runs count (from 0).
-            return String.format(Locale.ROOT, "%s%-22s #%-3d %7s  %s", counter(p.sequence()), p.modelId(), p.sequence(),
-                    DurationConverter.format(p.duration()), what);
-        }
     }
 }

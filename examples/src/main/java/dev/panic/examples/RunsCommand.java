@@ -1,0 +1,84 @@
+package dev.panic.examples;
+
+import dev.panic.RunInfo;
+import dev.panic.StopReason;
+import dev.panic.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code panic runs}: the saved runs, with their status, length and why they ended, forks under their parents. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = {"Lists the saved runs, oldest first: id, status, predictions, and why each ended. A run whose "
+                + "process died shows as interrupted; every run that is not live can be resumed (panic resume RUN).",
+                "Forks and branches are listed under the run they came from, with their fork point."})
+final class RunsCommand implements Callable<Integer> {
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
+            description = "Folder the runs are saved in. Default: ${DEFAULT-VALUE}.")
+    Path outputDir;
+
+    private final Console console;
+
+    RunsCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(outputDir)) {
+            console.line("no saved runs: " + outputDir + " does not exist");
+            return 0;
+        }
+        RunStore store = RunStore.directory(outputDir);
+        Map<String, RunInfo> infos = new LinkedHashMap<>();
+        Map<String, List<String>> children = new LinkedHashMap<>();
+        int unreadable = 0;
+        for (String id : store.runIds()) {
+            try {
+                RunInfo info = store.info(id);
+                infos.put(id, info);
+                info.lineage().ifPresent(l -> children.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(id));
+            } catch (RuntimeException e) {
+                console.error("warning: skipped run " + id + ": " + e.getMessage());
+                unreadable++;
+            }
+        }
+        if (infos.isEmpty()) {
+            console.line("no saved runs in " + outputDir);
+            return unreadable > 0 ? PanicCli.FAILED : 0;
+        }
+        console.line(String.format(Locale.ROOT, "%-34s %-11s %5s  %s", "RUN", "STATUS", "STEPS", "ENDED BECAUSE"));
+        for (RunInfo info : infos.values()) {
+            if (info.parent() == null || !infos.containsKey(info.parent().runId())) {
+                print(info, 0, infos, children);
+            }
+        }
+        if (unreadable > 0) {
+            console.line(unreadable + " run(s) could not be read");
+        }
+        return 0;
+    }
+
+    private void print(RunInfo info, int depth, Map<String, RunInfo> infos, Map<String, List<String>> children) {
+        String name = "  ".repeat(depth) + (depth > 0 ? "└ " : "") + info.id();
+        String status = info.status().name().toLowerCase(Locale.ROOT);
+        StopReason r = info.stopReason();
+        String why = r == null ? (info.status().isFinal() ? "its process stopped before saving its end; resume it"
+                : "still running") : r.message() + " (" + r.rule() + ")";
+        if (info.parent() != null) {
+            why = "from " + info.parent().runId() + " #" + info.parent().sequence() + "; " + why;
+        }
+        console.line(String.format(Locale.ROOT, "%-34s %-11s %5d  %s", name, status, info.predictions(), why));
+        for (String child : children.getOrDefault(info.id(), List.of())) {
+            print(infos.get(child), depth + 1, infos, children);
+        }
+    }
+}
