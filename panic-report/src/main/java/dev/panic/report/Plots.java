@@ -221,8 +221,8 @@ public final class Plots {
         }
         String label = fit.amplitude() == 0 || fit.rate() == 0
                 ? "fit: flat at " + Svg.num(fit.valueAt(0), 3)
-                : String.format(Locale.ROOT, "fit %s·e^(−%s·lap) + %s", Svg.num(fit.amplitude(), 3),
-                Svg.num(fit.rate(), 3), Svg.num(fit.floor(), 3));
+                : String.format(Locale.ROOT, "fit %s·e^(−%s·lap) %s %s", Svg.num(fit.amplitude(), 3),
+                Svg.num(fit.rate(), 3), fit.floor() < 0 ? "−" : "+", Svg.num(Math.abs(fit.floor()), 3));
         return new Curve(label, colour, xs, ys, true, List.of());
     }
 
