@@ -69,7 +69,7 @@ class MimeBundlesTest {
         assertThat(card).contains("data-sequence=\"2\"").contains("sim:painter").contains("<img src=\"data:image/");
         assertThat(strip).contains("data-outputs=\"6\"").contains(run.info().status().toString())
                 .contains("aria-label=\"Similarity to the first output\"");
-        assertThat(strip.split("class=\"panic-card panic-image\"", -1)).hasSize(4);
+        assertThat(strip.split("class=\"panic-card panic-card-image\"", -1)).hasSize(4);
         assertThat(plots).contains("aria-label=\"Step-to-step similarity\"").contains("Similarity matrix");
     }
 

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * One PNG of a run's images in order, each numbered with its output's sequence number and model:
- * the whole run at a glance, to print or to post.
+ * the whole run at a glance, to print or to post. Each image is scaled to fill its cell.
  *
  * <pre>{@code
  * ContactSheet.of(store.read(runId)).columns(5).writeTo(Path.of("contact-sheet.png"));
@@ -124,7 +124,7 @@ public final class ContactSheet {
                 g.fillRect(x, y, cellSize, cellSize + LABEL);
                 Optional<BufferedImage> img = Pictures.decode((Payload.Image) p.output());
                 if (img.isPresent()) {
-                    BufferedImage fitted = Pictures.fit(img.get(), cellSize);
+                    BufferedImage fitted = Pictures.fit(img.get(), cellSize, true);
                     g.drawImage(fitted, x + (cellSize - fitted.getWidth()) / 2, y + (cellSize - fitted.getHeight()) / 2,
                             null);
                 } else {

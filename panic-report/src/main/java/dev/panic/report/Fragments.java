@@ -32,8 +32,8 @@ public final class Fragments {
             .panic-card{box-sizing:border-box;width:188px;margin:0;padding:8px;border:1px solid #dee2e6;border-radius:8px;
               background:#fff;font:13px/1.4 system-ui,-apple-system,'Segoe UI','DejaVu Sans',sans-serif;color:#212529;
               box-shadow:0 1px 2px rgba(0,0,0,.05)}
-            .panic-card.panic-input{background:#f8f9fa;border-style:dashed}
-            .panic-card.panic-failed{border-color:#ffa8a8;background:#fff5f5}
+            .panic-card-input{background:#f8f9fa;border-style:dashed}
+            .panic-card-failed{border-color:#ffa8a8;background:#fff5f5}
             .panic-card figcaption{display:flex;gap:6px;align-items:baseline;margin-bottom:6px;white-space:nowrap;overflow:hidden}
             .panic-seq{font-weight:700;font-variant-numeric:tabular-nums;background:#212529;color:#fff;border-radius:4px;
               padding:0 5px;font-size:12px}
@@ -82,7 +82,7 @@ public final class Fragments {
 
     /** The run's initial input as the first card of a strip. */
     public static String inputCard(Payload input, int thumbnailSize) {
-        return "<figure class=\"panic-card panic-input\"><figcaption><span class=\"panic-seq\">in</span>"
+        return "<figure class=\"panic-card panic-card-input\"><figcaption><span class=\"panic-seq\">in</span>"
                 + "<span class=\"panic-model\">initial input</span></figcaption>" + payload(input, thumbnailSize)
                 + "</figure>";
     }
@@ -127,7 +127,7 @@ public final class Fragments {
     private static String card(Prediction p, int thumbnailSize, Double toOrigin, List<String[]> badges) {
         StringBuilder b = new StringBuilder();
         String kind = p.succeeded() ? p.output().modality().wireName() : "failed";
-        b.append("<figure class=\"panic-card panic-").append(kind).append("\" id=\"output-").append(p.sequence())
+        b.append("<figure class=\"panic-card panic-card-").append(kind).append("\" id=\"output-").append(p.sequence())
                 .append("\" data-sequence=\"").append(p.sequence()).append("\"><figcaption><span class=\"panic-seq\">")
                 .append(p.sequence()).append("</span><span class=\"panic-model\" title=\"")
                 .append(Html.escape(p.modelId().toString())).append("\">").append(Html.escape(p.modelId().toString()))

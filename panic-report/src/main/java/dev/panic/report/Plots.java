@@ -6,6 +6,7 @@ import dev.panic.analysis.DecayFit;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.analysis.SeriesAnalysis;
 import dev.panic.analysis.SimilarityMatrix;
+import dev.panic.report.internal.Html;
 import dev.panic.report.internal.Svg;
 import dev.panic.report.internal.Ticks;
 import java.util.ArrayList;
@@ -229,7 +230,7 @@ public final class Plots {
     private static String lineChart(String title, String yTitle, List<Curve> curves, List<StopReason> events,
                                     String empty) {
         double maxX = 1;
-        double minY = 0;
+        double minY = 1;
         boolean any = false;
         for (Curve c : curves) {
             for (int i = 0; i < c.xs().length; i++) {
@@ -243,7 +244,9 @@ public final class Plots {
         for (StopReason e : events) {
             maxX = Math.max(maxX, e.sequence());
         }
-        minY = Math.floor(minY * 5) / 5;
+        // From 0 when the curves go low, so that heights compare; zoomed in when they all stay high
+        // (a loop that settles at once), so that 0.99 and 1 do not draw as one line.
+        minY = minY < 0.5 ? Math.floor(minY * 5) / 5 : Math.max(0, Math.floor(minY * 10) / 10 - 0.1);
         double maxY = 1;
 
         // The legend goes above the plot, in as many rows as it needs.
@@ -286,22 +289,26 @@ public final class Plots {
         svg.text(LEFT + plotW / 2.0, HEIGHT - 8, "output", "middle", "fill=\"#495057\"");
         svg.verticalText(16, top + plotH / 2.0, yTitle, "fill=\"#495057\"");
 
-        // Detector events: the pattern's span shaded, a line where it was found, its name on top.
+        // Detector events: the pattern's span shaded and a line where it was found, under the curves;
+        // their names go on top of the curves, haloed, once the curves are drawn.
+        List<Runnable> labels = new ArrayList<>();
         int e = 0;
         for (StopReason ev : events) {
             String colour = EVENT_COLOURS.getOrDefault(ev.rule(), "#495057");
             double px = x.applyAsDouble(ev.sequence());
             String tip = ev.rule() + " at output " + ev.sequence() + ": " + ev.message();
-            svg.group("class=\"event\" data-rule=\"" + dev.panic.report.internal.Html.escape(ev.rule()) + "\"");
+            svg.group("class=\"event\" data-rule=\"" + Html.escape(ev.rule()) + "\"");
             if (ev.patternStart() != null && ev.patternStart() < ev.sequence()) {
                 double ps = x.applyAsDouble(ev.patternStart());
                 svg.rect(ps, top, px - ps, plotH, "fill=\"" + colour + "\" fill-opacity=\"0.08\"", tip);
             }
             svg.line(px, top, px, top + plotH, "stroke=\"" + colour + "\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"");
-            boolean right = px > LEFT + plotW * 0.8;
-            svg.text(px + (right ? -4 : 4), top + 13 + (e % 3) * 14, ev.rule() + " @" + ev.sequence(),
-                    right ? "end" : "start", "font-size=\"11\" fill=\"" + colour + "\"");
             svg.end();
+            boolean right = px > LEFT + plotW * 0.8;
+            double ly = top + 13 + (e % 3) * 14;
+            labels.add(() -> svg.text(px + (right ? -4 : 4), ly, ev.rule() + " @" + ev.sequence(),
+                    right ? "end" : "start", "font-size=\"11\" fill=\"" + colour + "\" stroke=\"#fff\" "
+                            + "stroke-width=\"3\" paint-order=\"stroke\""));
             e++;
         }
 
@@ -343,6 +350,7 @@ public final class Plots {
             svg.line(at[0], at[1] - 4, at[0] + 24, at[1] - 4, stroke);
             svg.text(at[0] + 30, at[1], c.label(), "start", "fill=\"#343a40\"");
         }
+        labels.forEach(Runnable::run);
         return svg.close();
     }
 

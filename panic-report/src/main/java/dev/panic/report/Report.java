@@ -236,7 +236,7 @@ public final class Report {
                 b.append("<td colspan=\"5\">—</td>");
             } else {
                 b.append("<td>").append(num(fit.amplitude(), 3)).append("</td><td>").append(num(fit.rate(), 4))
-                        .append("</td><td>").append(Double.isInfinite(fit.halfLife()) ? "∞" : num(fit.halfLife(), 1))
+                        .append("</td><td>").append(Double.isInfinite(fit.halfLife()) ? "∞" : num(fit.halfLife(), fit.halfLife() < 1 ? 3 : 1))
                         .append("</td><td>").append(num(fit.floor(), 3)).append("</td><td>").append(num(fit.rmse(), 4))
                         .append("</td>");
             }

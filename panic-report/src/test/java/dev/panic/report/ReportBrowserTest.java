@@ -41,8 +41,8 @@ class ReportBrowserTest {
 
         long images = run.predictions().stream().filter(p -> p.output() instanceof Payload.Image).count();
         assertThat(dom.select(".panic-strip figure.panic-card[data-sequence]")).hasSize(run.predictions().size());
-        assertThat(dom.select(".panic-strip figure.panic-image img[src^=data:image/]")).hasSize((int) images);
-        assertThat(dom.select(".panic-strip figure.panic-text p.panic-text")).hasSize(run.predictions().size() - (int) images);
+        assertThat(dom.select(".panic-strip figure.panic-card-image img[src^=data:image/]")).hasSize((int) images);
+        assertThat(dom.select(".panic-strip figure.panic-card-text p.panic-text")).hasSize(run.predictions().size() - (int) images);
         assertThat(analysis.series()).hasSize(2);
         assertThat(dom.select("svg[aria-label=Similarity to the first output] g.series polyline")).hasSize(2);
         assertThat(dom.select("svg[aria-label=Step-to-step similarity] g.series polyline")).hasSize(2);

@@ -42,9 +42,10 @@ public final class Pictures {
         }
     }
 
-    /** {@code img} scaled to fit in a {@code box} x {@code box} square (never enlarged), smoothly. */
-    public static BufferedImage fit(BufferedImage img, int box) {
-        double scale = Math.min(1.0, Math.min((double) box / img.getWidth(), (double) box / img.getHeight()));
+    /** {@code img} scaled to fit in a {@code box} x {@code box} square, smoothly; enlarged only if asked. */
+    public static BufferedImage fit(BufferedImage img, int box, boolean enlarge) {
+        double scale = Math.min((double) box / img.getWidth(), (double) box / img.getHeight());
+        scale = enlarge ? scale : Math.min(1.0, scale);
         int w = Math.max(1, (int) Math.round(img.getWidth() * scale));
         int h = Math.max(1, (int) Math.round(img.getHeight() * scale));
         BufferedImage current = img;
@@ -77,7 +78,7 @@ public final class Pictures {
                     ? Optional.of(dataUri(image.mediaType(), image.data().toByteArray()))
                     : Optional.empty();
         }
-        BufferedImage small = fit(decoded.get(), box);
+        BufferedImage small = fit(decoded.get(), box, false);
         byte[] png = png(small);
         byte[] jpeg = jpeg(small, 0.88f);
         return Optional.of(jpeg == null || png.length <= jpeg.length ? dataUri("image/png", png)

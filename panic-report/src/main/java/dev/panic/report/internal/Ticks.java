@@ -29,8 +29,9 @@ public final class Ticks {
     public static List<Double> of(double min, double max, int target) {
         double step = step(min, max, target);
         List<Double> ticks = new ArrayList<>();
-        for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) {
-            ticks.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        // Multiples counted in integers, so that 0.2 * 3 comes out as 0.6 and not 0.6000000000000001.
+        for (long k = (long) Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) {
+            ticks.add(Math.round(k * step * 1e10) / 1e10);
         }
         return ticks;
     }
