@@ -104,7 +104,7 @@ final class AnalyseCommand implements Callable<Integer> {
     }
 
     /** The run's predictions, with offline vectors added where an output has none. */
-    private static Trajectory withVectors(StoredRun run) {
+    static Trajectory withVectors(StoredRun run) {
         List<Prediction> out = new ArrayList<>();
         for (Prediction p : run.predictions()) {
             if (p.succeeded() && p.embeddings().isEmpty()) {

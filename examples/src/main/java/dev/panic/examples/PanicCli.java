@@ -52,6 +52,7 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("models", new ModelsCommand(platforms, console))
                 .addSubcommand("export", new ExportCommand(console))
                 .addSubcommand("analyse", new AnalyseCommand(console))
+                .addSubcommand("report", new ReportCommand(console))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));

@@ -1,0 +1,2 @@
+/** The JJava adapter, installed through the kernel's {@code Extension} service. */
+package dev.panic.notebook.jjava;

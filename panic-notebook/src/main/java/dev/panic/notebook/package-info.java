@@ -1,0 +1,2 @@
+/** PANIC in Java notebooks. */
+package dev.panic.notebook;
