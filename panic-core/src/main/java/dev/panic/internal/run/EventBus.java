@@ -72,6 +72,13 @@ final class EventBus {
                 }
                 finished = event instanceof RunEvent.Finished;
             }
+            if (listeners.isEmpty() && !publisher.hasSubscribers()) {
+                // Nobody to tell: no thread is woken for it (a thousand runs without listeners stay quiet).
+                if (event instanceof RunEvent.Finished) {
+                    delivery.execute(() -> deliver(this, event));
+                }
+                return;
+            }
             delivery.execute(() -> deliver(this, event));
         }
 
