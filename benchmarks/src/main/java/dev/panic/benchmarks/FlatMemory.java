@@ -20,7 +20,6 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -35,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads older ones back from its store, so the heap left after a full collection should stay flat
  * however long the run; run it with a small {@code -Xmx} to see that it completes at all.
  *
- * <p>Every {@code every} steps it forces a collection and prints the heap then in use, with the
- * distinct pictures so far (to show the loop is still moving).
+ * <p>A thread of its own forces a collection every three seconds; every twentieth of the run it
+ * prints the least and most heap in use after those collections, with the distinct pictures so far.
+ * Consecutive pictures always differ; over a long run they come back (the painter's nine-cell grid
+ * has only so many variants), so the count levels off.
  *
  * <p>Run: {@code java -Xmx64m -cp benchmarks/target/panic-benchmarks.jar dev.panic.benchmarks.FlatMemory [steps] [size] [minilm|no-minilm] [folder]}
  * (defaults 100000 steps, 1024 px, MiniLM on, a temporary folder that is deleted afterwards). MiniLM
@@ -67,8 +68,9 @@ public final class FlatMemory {
         int every = Math.max(1, steps / 20);
 
         Platforms platforms = Platforms.discover();
+        List<long[]> samples = new ArrayList<>();
         // The namer adds a made-up word to each description, new every lap; the painter draws an unknown
-        // word as a shape of its own, so the pictures never repeat and no media is stored only once.
+        // word as a shape of its own, so each picture differs from the one before.
         AtomicLong laps = new AtomicLong();
         Model namer = Model.of(new ModelInfo(ModelId.parse("bench:namer"), Modality.TEXT, Modality.TEXT,
                 "adds a new made-up word"), Parameters.empty(), (in, p) -> CompletableFuture.completedFuture(
@@ -81,8 +83,7 @@ public final class FlatMemory {
         List<dev.panic.embedding.Embedder> embedders = minilm
                 ? List.of(OfflineEmbedders.text(), OfflineEmbedders.image()) : List.of(OfflineEmbedders.image());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Set<String> pictures = new HashSet<>();
-        List<long[]> samples = new ArrayList<>();
+        Set<String> pictures = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long start = System.nanoTime();
         Run run = Run.builder(net, Payload.text("a small red circle at the top on a blue background"))
                 .maxSteps(steps)
@@ -94,24 +95,36 @@ public final class FlatMemory {
                 .observe(Detectors.drift().build())
                 .store(RunStore.directory(folder))
                 .listener(e -> {
-                    if (e instanceof dev.panic.RunEvent.PredictionMade m) {
-                        int n = m.prediction().sequence() + 1;
-                        if (m.prediction().output() instanceof Payload.Image image) {
-                            // Eight hex digits a picture: a small set even over a long run.
-                            pictures.add(image.data().sha256().substring(0, 8));
-                        }
-                        if (n % every == 0 || n == 1000) {
-                            System.gc();
-                            long used = memory.getHeapMemoryUsage().getUsed();
-                            samples.add(new long[] {n, used});
-                            System.out.printf(Locale.ROOT, "step %7d: heap after GC %6.1f MB, %6d distinct pictures,"
-                                            + " %.1f steps/s%n", n, used / 1e6, pictures.size(),
-                                    n / ((System.nanoTime() - start) / 1e9));
-                        }
+                    if (e instanceof dev.panic.RunEvent.PredictionMade m
+                            && m.prediction().output() instanceof Payload.Image image) {
+                        pictures.add(image.data().sha256().substring(0, 12));
                     }
                 })
                 .start();
-        run.await();
+        // A collection every few seconds from a thread of its own, so the run is never held up by it. The
+        // heap then holds the run's own state plus whatever pictures are being drawn, described or
+        // embedded at that moment (a 1024 px picture is 4 MB decoded), so each window reports its least
+        // and most.
+        List<long[]> window = new ArrayList<>();
+        int reported = 0;
+        int next = every;
+        while (!run.await(java.time.Duration.ofSeconds(3))) {
+            System.gc();
+            window.add(new long[] {run.size(), memory.getHeapMemoryUsage().getUsed()});
+            if (run.size() >= next || run.size() >= 1000 && reported == 0) {
+                long min = window.stream().mapToLong(w -> w[1]).min().orElse(0);
+                long max = window.stream().mapToLong(w -> w[1]).max().orElse(0);
+                samples.add(new long[] {run.size(), min, max});
+                System.out.printf(Locale.ROOT, "step %7d: heap after GC %6.1f to %6.1f MB over the last %d samples,"
+                                + " %6d distinct pictures, %.1f steps/s%n", run.size(), min / 1e6, max / 1e6,
+                        window.size(), pictures.size(), run.size() / ((System.nanoTime() - start) / 1e9));
+                window.clear();
+                reported++;
+                while (next <= run.size()) {
+                    next += every;
+                }
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "%s after %d predictions in %.0f s (%s); max heap %.0f MB%n",
                 run.status(), run.size(), seconds, run.stopReason().map(r -> r.rule()).orElse("?"),
@@ -119,9 +132,9 @@ public final class FlatMemory {
         if (samples.size() >= 2) {
             long[] first = samples.get(0);
             long[] last = samples.get(samples.size() - 1);
-            long max = samples.stream().mapToLong(s -> s[1]).max().orElse(0);
-            System.out.printf(Locale.ROOT, "heap after GC: %.1f MB at step %d, %.1f MB at step %d, at most %.1f MB%n",
-                    first[1] / 1e6, first[0], last[1] / 1e6, last[0], max / 1e6);
+            System.out.printf(Locale.ROOT, "heap after GC: least %.1f MB around step %d, least %.1f MB around step %d;"
+                            + " most of any sample %.1f MB%n", first[1] / 1e6, first[0], last[1] / 1e6, last[0],
+                    samples.stream().mapToLong(x -> x[2]).max().orElse(0) / 1e6);
         }
         if (run.status() != RunStatus.COMPLETED) {
             System.out.println(run.stopReason().map(r -> r.message()).orElse(""));
