@@ -58,48 +58,90 @@ final class AnalyseCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> targets = paths.isEmpty() ? List.of(Path.of("panic-runs")) : paths;
         List<Trajectory> trajectories = new ArrayList<>();
+        int skipped = 0;
+        int unsaved = 0;
         for (Path target : targets) {
-            for (StoredRunIn run : runsAt(target)) {
-                Trajectory t = withVectors(run.stored());
-                RunAnalysis analysis = Analyzer.defaults().analyse(t);
-                run.store().saveAnalysis(analysis);
+            RunsAt runs = runsAt(target);
+            skipped += runs.skipped();
+            for (StoredRunIn run : runs.runs()) {
+                Trajectory t;
+                RunAnalysis analysis;
+                try {
+                    t = withVectors(run.stored());
+                    analysis = Analyzer.defaults().analyse(t);
+                } catch (RuntimeException e) {
+                    console.error("warning: skipped run " + run.stored().info().id() + ": " + e.getMessage());
+                    skipped++;
+                    continue;
+                }
+                // Printed first: a store that cannot be written (read-only, full) must not hide the analysis.
                 print(analysis);
                 trajectories.add(t);
+                try {
+                    run.store().saveAnalysis(analysis);
+                } catch (RuntimeException e) {
+                    console.error("warning: could not save the analysis of run " + analysis.runId() + ": "
+                            + e.getMessage());
+                    unsaved++;
+                }
             }
         }
         if (trajectories.size() > 1) {
             attractors(trajectories);
         }
-        return 0;
+        if (skipped > 0) {
+            console.line(skipped + " run(s) could not be read and were skipped (see the warnings)");
+        }
+        if (unsaved > 0) {
+            console.line(unsaved + " analysis file(s) could not be saved (see the warnings)");
+        }
+        return trajectories.isEmpty() && skipped > 0 ? PanicCli.FAILED : 0;
     }
 
     private record StoredRunIn(RunStore store, StoredRun stored) {
     }
 
-    /** A run folder (it has run.json) or a folder of them. */
-    private List<StoredRunIn> runsAt(Path target) {
+    private record RunsAt(List<StoredRunIn> runs, int skipped) {
+    }
+
+    /** A run folder (it has run.json) or a folder of them; runs that cannot be read are skipped with a warning. */
+    private RunsAt runsAt(Path target) {
         if (Files.isRegularFile(target.resolve("run.json"))) {
             Path parent = target.toAbsolutePath().getParent();
             RunStore store = RunStore.directory(parent);
-            return List.of(new StoredRunIn(store, read(store, target.getFileName().toString())));
+            StoredRun run = read(store, target.getFileName().toString());
+            return run == null ? new RunsAt(List.of(), 1) : new RunsAt(List.of(new StoredRunIn(store, run)), 0);
         }
         if (!Files.isDirectory(target)) {
             throw new NotFoundException("'" + target + "' is neither a run folder (with run.json) nor a folder of runs");
         }
         RunStore store = RunStore.directory(target);
         List<StoredRunIn> runs = new ArrayList<>();
+        int skipped = 0;
         for (String id : store.runIds()) {
-            runs.add(new StoredRunIn(store, read(store, id)));
+            StoredRun run = read(store, id);
+            if (run == null) {
+                skipped++;
+            } else {
+                runs.add(new StoredRunIn(store, run));
+            }
         }
-        if (runs.isEmpty()) {
-            throw new NotFoundException("no saved runs in '" + target + "'; run 'panic run' first");
+        if (runs.isEmpty() && skipped == 0) {
+            console.line("no saved runs in " + target);
         }
-        return runs;
+        return new RunsAt(runs, skipped);
     }
 
+    /** The run, or null (with a warning) if it cannot be read at all. */
     private StoredRun read(RunStore store, String id) {
-        StoredRun run = store.read(id);
-        run.warnings().forEach(w -> console.error("warning: " + w));
+        StoredRun run;
+        try {
+            run = store.read(id);
+        } catch (RuntimeException e) {
+            console.error("warning: skipped run " + id + ": " + e.getMessage());
+            return null;
+        }
+        run.warnings().forEach(w -> console.error("warning: run " + id + ": " + w));
         return run;
     }
 

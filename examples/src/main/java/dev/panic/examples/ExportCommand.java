@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,10 +52,43 @@ final class ExportCommand implements Callable<Integer> {
         RunStore store = RunStore.directory(runsDir);
         List<String> ids = runIds.isEmpty() ? store.runIds() : runIds;
         List<StoredRun> runs = new ArrayList<>();
+        int skipped = 0;
         for (String id : ids) {
-            StoredRun run = store.read(id);
-            run.warnings().forEach(w -> console.error("warning: " + w));
+            StoredRun run;
+            try {
+                run = store.read(id);
+            } catch (dev.panic.exception.NotFoundException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                console.error("warning: skipped run " + id + ": " + e.getMessage());
+                skipped++;
+                continue;
+            }
+            run.warnings().forEach(w -> console.error("warning: run " + id + ": " + w));
             runs.add(run);
+        }
+        if (runs.isEmpty() && skipped == 0) {
+            console.line("no saved runs in " + runsDir);
+            return 0;
+        }
+        if (embedder != null) {
+            Set<String> known = new TreeSet<>();
+            runs.forEach(r -> r.predictions().forEach(p -> known.addAll(p.embeddings().keySet())));
+            if (!known.contains(embedder)) {
+                throw new dev.panic.exception.ValidationException("no prediction of these runs has vectors from '"
+                        + embedder + "'; their embedders are " + (known.isEmpty() ? "none (run 'panic analyse' to"
+                        + " embed them)" : String.join(", ", known)));
+            }
+        }
+        if (output != null) {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new dev.panic.exception.ValidationException("cannot write '" + output + "': the folder " + parent
+                        + " does not exist; create it first or give another --output");
+            }
+        }
+        if (skipped > 0) {
+            console.error(skipped + " run(s) could not be read and were left out");
         }
         if (output == null) {
             // Whole, so that a multi-byte character is never split between writes.
@@ -63,8 +98,10 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             try (OutputStream out = Files.newOutputStream(output)) {
                 FakePanicExport.write(runs, embedder, out);
+            } catch (IOException e) {
+                throw new dev.panic.exception.PanicException("could not write '" + output + "': " + e, e);
             } catch (UncheckedIOException e) {
-                throw e.getCause();
+                throw new dev.panic.exception.PanicException("could not write '" + output + "': " + e.getCause(), e);
             }
             console.line("exported " + runs.size() + " run(s) to " + output);
         }

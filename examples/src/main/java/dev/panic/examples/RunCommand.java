@@ -52,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Initial text input. Default: \"" + DEFAULT_PROMPT + "\".")
     String prompt;
 
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+            description = "Read the initial text input from FILE (UTF-8), or from standard input if FILE is '-': for long "
+                    + "prompts, and for characters your terminal's locale cannot pass on the command line.")
+    Path promptFile;
+
     @Option(names = {"-i", "--input-file"}, paramLabel = "FILE",
             description = "Initial image or audio input instead of a prompt (png, jpg, webp, gif, wav, mp3, flac, ogg).")
     Path inputFile;
@@ -130,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Run.Builder fromSpec(Platforms registry) {
-        if (network != null || prompt != null || inputFile != null || observe || noEmbed) {
+        if (network != null || prompt != null || promptFile != null || inputFile != null || observe || noEmbed) {
             throw new ValidationException("--spec gives the network, the input, the rules and the embedders; leave"
                     + " out -n, -p, -i, --observe and --no-embed (or edit the spec)");
         }
@@ -170,16 +175,43 @@ final class RunCommand implements Callable<Integer> {
         return builder;
     }
 
+    /** The prompt as given, refusing one the locale garbled on its way from the command line. */
+    private String promptText() {
+        if (promptFile != null) {
+            try {
+                byte[] bytes = promptFile.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(promptFile);
+                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString().strip();
+                if (text.isEmpty()) {
+                    throw new ValidationException("--prompt-file " + promptFile + " is empty");
+                }
+                return text;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ValidationException("--prompt-file " + promptFile + " is not UTF-8 text", e);
+            } catch (IOException e) {
+                throw new ValidationException("cannot read --prompt-file " + promptFile + ": " + e.getMessage(), e);
+            }
+        }
+        String text = prompt == null ? DEFAULT_PROMPT : prompt;
+        if (text.indexOf('\uFFFD') >= 0) {
+            // The JVM decodes the command line with the locale's charset: under LANG=C anything beyond ASCII is lost.
+            throw new ValidationException("the prompt holds characters that your locale (" + System.getProperty(
+                    "sun.jnu.encoding", "?") + ") could not pass to Java on the command line; set LANG to a UTF-8"
+                    + " locale (e.g. LANG=C.UTF-8), or give the prompt with --prompt-file FILE (or '-' for standard input)");
+        }
+        return text;
+    }
+
     private Payload initialInput(Modality wanted) {
+        if ((prompt != null ? 1 : 0) + (promptFile != null ? 1 : 0) + (inputFile != null ? 1 : 0) > 1) {
+            throw new ValidationException("give the initial input one way: --prompt, --prompt-file or --input-file");
+        }
         if (inputFile == null) {
             if (wanted != Modality.TEXT) {
                 throw new ValidationException("the first model of the network takes " + wanted
                         + "; give the initial input with --input-file");
             }
-            return Payload.text(prompt == null ? DEFAULT_PROMPT : prompt);
-        }
-        if (prompt != null) {
-            throw new ValidationException("give the initial input either as --prompt or as --input-file, not both");
+            return Payload.text(promptText());
         }
         String mediaType = MediaTypes.forFileName(inputFile.getFileName().toString())
                 .orElseThrow(() -> new ValidationException("cannot tell the media type of '" + inputFile

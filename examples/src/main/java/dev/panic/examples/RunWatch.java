@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@code run}, {@code resume} and {@code fork} share: they start a run, show each step as
@@ -40,7 +41,16 @@ final class RunWatch {
         Progress progress = new Progress(console, total);
         Run run = builder.listener(progress).start();
         console.line("run:     " + run.id());
-        Thread onInterrupt = new Thread(run::cancel, "panic-cancel-on-exit");
+        AtomicBoolean analysed = new AtomicBoolean();
+        // Ctrl-C (or a TERM signal): the JVM stops once its hooks have run, so the hook itself cancels the
+        // run, waits for its end to be saved, and saves its analysis.
+        Thread onInterrupt = new Thread(() -> {
+            run.cancel();
+            run.await(Duration.ofSeconds(10));
+            if (analysed.compareAndSet(false, true)) {
+                saveAnalysis(run, storeDir, console);
+            }
+        }, "panic-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             run.await();
@@ -48,13 +58,14 @@ final class RunWatch {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and cancels the run, which saves its end; save its analysis too.
-                run.await(Duration.ofSeconds(5));
-                saveAnalysis(run, storeDir, console);
+                // The hook is running: it saves what is left to save.
+                run.await(Duration.ofSeconds(10));
             }
         }
         report(run, console, storeDir);
-        saveAnalysis(run, storeDir, console);
+        if (analysed.compareAndSet(false, true)) {
+            saveAnalysis(run, storeDir, console);
+        }
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
@@ -108,7 +119,11 @@ final class RunWatch {
                     + ", " + branch.status().name().toLowerCase(Locale.ROOT) + " after " + branch.size()
                     + " predictions");
         }
-        if (storeDir != null) {
+        if (storeDir != null && reason.rule().equals("store")) {
+            console.line("not saved completely: " + storeDir.resolve(run.id()) + " holds the " + run.size()
+                    + " predictions saved before the store failed; free some space and 'panic resume " + run.id()
+                    + "' to go on");
+        } else if (storeDir != null) {
             console.line("saved:   " + storeDir.resolve(run.id()));
         }
     }

@@ -450,7 +450,7 @@ public final class RunEngine implements Run {
             recorder.append(p, complete);
             return true;
         } catch (RuntimeException e) {
-            LOG.error("could not save prediction {} of run {}", p.sequence(), id, e);
+            storeFailed("could not save prediction " + p.sequence(), e);
             finish(RunStatus.FAILED, StopReason.of("store", "could not save prediction " + p.sequence() + ": "
                     + e.getMessage(), lastSequence()));
             return false;
@@ -491,7 +491,7 @@ public final class RunEngine implements Run {
                 try {
                     recorder.complete(p.sequence(), p.embeddings());
                 } catch (RuntimeException e) {
-                    LOG.error("could not save the vectors of prediction {} of run {}", p.sequence(), id, e);
+                    storeFailed("could not save the vectors of prediction " + p.sequence(), e);
                     finish(RunStatus.FAILED, StopReason.of("store", "could not save the vectors of prediction "
                             + p.sequence() + ": " + e.getMessage(), p.sequence() - 1));
                     return false;
@@ -608,7 +608,7 @@ public final class RunEngine implements Run {
                 recorder.drop(e.bare.sequence(), "the run ended (" + newStatus.name().toLowerCase(java.util.Locale.ROOT)
                         + ") before it was kept");
             } catch (RuntimeException ex) {
-                LOG.error("could not record that prediction {} of run {} was not kept", e.bare.sequence(), id, ex);
+                storeFailed("could not record that prediction " + e.bare.sequence() + " was not kept", ex);
             }
         }
         pending.clear();
@@ -616,12 +616,12 @@ public final class RunEngine implements Run {
         try {
             recorder.update(info());
         } catch (RuntimeException e) {
-            LOG.error("could not save the end of run {}", id, e);
+            storeFailed("could not save the end of the run", e);
         }
         try {
             recorder.close();
         } catch (RuntimeException e) {
-            LOG.error("could not close the store of run {}", id, e);
+            storeFailed("could not close the store of the run", e);
         }
         family.leave();
         events.publish(new RunEvent.Finished(id, newStatus, reason, finishedAt));
@@ -655,6 +655,15 @@ public final class RunEngine implements Run {
         timeLimitTimer = family.scheduler.schedule(() -> finish(RunStatus.COMPLETED,
                 StopReason.of(rule, "reached the time limit of " + limitNow, lastSequence())),
                 Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A store that fails (a full disk, a lost connection) is an operational fault, not a bug: one
+     * line at ERROR says what and why, the stack trace is kept for DEBUG.
+     */
+    private void storeFailed(String what, RuntimeException e) {
+        LOG.error("run {}: {}: {}", id, what, e.getMessage());
+        LOG.debug("run {}: {}", id, what, e);
     }
 
     // ---------------------------------------------------------------- control
