@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +25,11 @@ import java.util.Map;
  * @param error      why the call failed; null if it succeeded
  * @param revision   which revision of the run's configuration made it: 0 as started, one more
  *                   for each {@linkplain Run#steer steering} change
+ * @param verdicts   what judging rules (a language model asked about the output) answered, in rule order
  */
 public record Prediction(String runId, int sequence, String node, ModelId modelId, Payload input, Payload output,
                          Instant startedAt, Instant finishedAt, Metadata metadata,
-                         Map<String, Embedding> embeddings, Failure error, int revision) {
+                         Map<String, Embedding> embeddings, Failure error, int revision, List<Verdict> verdicts) {
 
     /** Checks the record is consistent: exactly one of output and error is present. */
     public Prediction {
@@ -47,6 +49,15 @@ public record Prediction(String runId, int sequence, String node, ModelId modelI
         metadata = metadata == null ? Metadata.empty() : metadata;
         embeddings = embeddings == null || embeddings.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(embeddings));
+        verdicts = verdicts == null ? List.of() : List.copyOf(verdicts);
+    }
+
+    /** A prediction nothing has judged. */
+    public Prediction(String runId, int sequence, String node, ModelId modelId, Payload input, Payload output,
+                      Instant startedAt, Instant finishedAt, Metadata metadata, Map<String, Embedding> embeddings,
+                      Failure error, int revision) {
+        this(runId, sequence, node, modelId, input, output, startedAt, finishedAt, metadata, embeddings, error,
+                revision, List.of());
     }
 
     /**
@@ -85,6 +96,12 @@ public record Prediction(String runId, int sequence, String node, ModelId modelI
     /** A copy with these vectors instead of its own. */
     public Prediction withEmbeddings(Map<String, Embedding> vectors) {
         return new Prediction(runId, sequence, node, modelId, input, output, startedAt, finishedAt, metadata, vectors,
-                error, revision);
+                error, revision, verdicts);
+    }
+
+    /** A copy with these verdicts instead of its own. */
+    public Prediction withVerdicts(List<Verdict> judged) {
+        return new Prediction(runId, sequence, node, modelId, input, output, startedAt, finishedAt, metadata,
+                embeddings, error, revision, judged);
     }
 }

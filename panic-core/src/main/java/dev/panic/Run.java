@@ -245,8 +245,8 @@ public interface Run {
             Launch.Resolved r = Launch.resolve(spec, platforms);
             Builder b = new Builder(r.network(), spec.input());
             b.request.platforms = platforms;
-            spec.stopRules().forEach(s -> b.request.stopRules.add(Launch.rule(s)));
-            spec.observeRules().forEach(s -> b.request.observeRules.add(Launch.rule(s)));
+            spec.stopRules().forEach(s -> b.request.stopRules.add(Launch.rule(s, platforms)));
+            spec.observeRules().forEach(s -> b.request.observeRules.add(Launch.rule(s, platforms)));
             b.request.embedderIds.addAll(spec.embedders());
             b.request.embeddingTimeout = spec.embeddingTimeout();
             b.request.pacing = r.pacing(); // null for a custom pacing: pacing(...) must give it

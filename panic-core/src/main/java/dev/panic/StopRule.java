@@ -3,6 +3,7 @@ package dev.panic;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.rules.Rules;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -41,6 +42,15 @@ public interface StopRule {
     Check start(Network network);
 
     /**
+     * Starts watching a new run of {@code network} that starts from {@code initialInput}; what a
+     * run calls. Rules that need the initial input (a judge comparing outputs with the intent)
+     * override it; the others keep this default.
+     */
+    default Check start(Network network, Payload initialInput) {
+        return start(network);
+    }
+
+    /**
      * A wall-clock limit for the whole run, if this rule has one. The run enforces it with a
      * timer, so that it also ends a run whose model call hangs.
      */
@@ -72,6 +82,42 @@ public interface StopRule {
          * @return a reason to stop, or empty to go on
          */
         Optional<StopReason> afterPrediction(Prediction prediction, Duration elapsed);
+    }
+
+    /**
+     * A check that asks someone else — a language model judging an output — and answers later,
+     * so that no run thread waits for it. A run asks it when an output arrives, goes on calling the
+     * next model meanwhile, and delivers the output once its verdict is in (as with embeddings, see
+     * {@link Run.Builder#embedWith}); the verdict is recorded on the prediction
+     * ({@link Prediction#verdicts()}). If it says stop while the next call is in flight, the run
+     * ends at the judged output and the call in flight is abandoned.
+     */
+    interface AsyncCheck extends Check {
+        /** Judges the latest successful prediction; the future never fails (a failing judge says go on). */
+        CompletableFuture<Judgement> judge(Prediction prediction, Duration elapsed);
+
+        /** The rule's name, as its verdicts carry it. */
+        String rule();
+
+        /**
+         * The answer for a prediction judged earlier, from the verdict stored on it: how a resumed
+         * run, a fork and the analysis see the judge's history without asking it again.
+         */
+        @Override
+        default Optional<StopReason> afterPrediction(Prediction prediction, Duration elapsed) {
+            return prediction.verdicts().stream().filter(v -> v.rule().equals(rule()) && v.stop()).findFirst()
+                    .map(v -> StopReason.of(rule(), "judge " + v.judge() + " said: " + v.answer(),
+                            prediction.sequence()));
+        }
+    }
+
+    /**
+     * What an {@link AsyncCheck} found.
+     *
+     * @param reason  why to stop, or null to go on
+     * @param verdict what to record on the prediction, or null
+     */
+    record Judgement(StopReason reason, Verdict verdict) {
     }
 
     /**
@@ -126,6 +172,28 @@ public interface StopRule {
      */
     static StopRule of(String name, java.util.function.Function<Network, Check> starter) {
         return Rules.custom(name, starter, true);
+    }
+
+    /**
+     * Stops when {@code judge}, a model asked about each output, says so: the judge is given the
+     * template filled in with the output ({@code {input}}), the run's initial input
+     * ({@code {initial}}) and the step ({@code {step}}) — or, for a judge that takes images or
+     * sound, the output itself with the filled template as its {@code prompt} parameter — and the
+     * run stops when its answer starts with "yes". Asked without holding a run thread
+     * ({@link AsyncCheck}); every verdict is recorded on the prediction it judged. Named {@code judge}.
+     *
+     * @throws ValidationException if the template is malformed or the judge does not answer in text
+     */
+    static StopRule judge(Model judge, String template) {
+        return Rules.judge(judge, Template.of(template), Rules.DEFAULT_JUDGE_STOP);
+    }
+
+    /**
+     * Like {@link #judge(Model, String)}, stopping when the judge's answer matches {@code stopWhen}
+     * (a regular expression searched in it).
+     */
+    static StopRule judge(Model judge, String template, String stopWhen) {
+        return Rules.judge(judge, Template.of(template), stopWhen);
     }
 
     /**

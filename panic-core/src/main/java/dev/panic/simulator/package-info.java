@@ -28,6 +28,11 @@
  *     <td>Moves one word, chosen by a hash of the text, forward along a ring of associated words
  *     (short texts grow first).</td>
  *     <td>drifts away from the prompt for hundreds of steps, one word at a time</td></tr>
+ * <tr><td>{@code sim:judge}</td><td>text</td><td>text</td>
+ *     <td>Reads an {@code intent:} line and a {@code caption:} line and answers "yes: ..." when the caption
+ *     names at least {@code threshold} percent (default 60) of the intent's content words, else "no: ..."
+ *     and the words it misses: a stand-in for a language-model judge ({@link dev.panic.StopRule#judge}).</td>
+ *     <td></td></tr>
  * <tr><td>{@code sim:synth}</td><td>text</td><td>audio</td>
  *     <td>Speaks each word as a 150 ms tone and 50 ms of silence in a 16-bit mono WAV (parameter
  *     {@code sample_rate}, 8000 to 48000, default 8000); words of its 64-word vocabulary have exact

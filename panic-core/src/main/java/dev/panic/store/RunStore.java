@@ -3,6 +3,7 @@ package dev.panic.store;
 import dev.panic.Embedding;
 import dev.panic.Prediction;
 import dev.panic.Revision;
+import dev.panic.Verdict;
 import dev.panic.RunInfo;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.internal.store.DirectoryRunStore;
@@ -112,8 +113,11 @@ public interface RunStore {
          */
         void append(Prediction prediction, boolean complete);
 
-        /** Saves the vectors of a prediction appended as not complete (empty if none could be made). */
-        void complete(int sequence, Map<String, Embedding> embeddings);
+        /**
+         * Saves what a prediction appended as not complete was waiting for: its vectors (empty if none
+         * could be made) and the verdicts of judging rules (empty if none).
+         */
+        void complete(int sequence, Map<String, Embedding> embeddings, List<Verdict> verdicts);
 
         /** Records that a prediction appended as not complete is not part of the run after all. */
         void drop(int sequence, String reason);

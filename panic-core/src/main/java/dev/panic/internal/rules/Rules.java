@@ -22,7 +22,16 @@ public final class Rules {
 
     /** The names {@link #of(Spec)} knows. */
     public static final List<String> NAMES = List.of("max-steps", "max-duration", ExactRepeat.NAME,
-            ExactRepeat.NORMALISED_NAME, FixedPointCheck.NAME, CycleCheck.NAME, DriftCheck.NAME);
+            ExactRepeat.NORMALISED_NAME, FixedPointCheck.NAME, CycleCheck.NAME, DriftCheck.NAME, JudgeRule.NAME);
+
+    /** What a judge's answer must start with to stop the run, by default: "yes", in any case. */
+    public static final String DEFAULT_JUDGE_STOP = "^\\W*(?i:yes)\\b";
+
+    /** Finds the models a rule calls (a judge), when a rule is rebuilt from its spec. */
+    @FunctionalInterface
+    public interface Models {
+        dev.panic.Model model(dev.panic.ModelId id, Parameters parameters);
+    }
 
     private Rules() {
     }
@@ -103,6 +112,11 @@ public final class Rules {
         return new NamedRule(Spec.custom(name), starter, null, needsEmbeddings);
     }
 
+    /** A judge; see {@link StopRule#judge(dev.panic.Model, String, String)}. */
+    public static StopRule judge(dev.panic.Model judge, dev.panic.Template template, String stopWhen) {
+        return new JudgeRule(judge, template, stopWhen);
+    }
+
     /**
      * The rule a spec describes; the settings left out take the defaults of
      * {@link dev.panic.detection.Detectors}.
@@ -110,6 +124,15 @@ public final class Rules {
      * @throws ValidationException if it is custom, its name is unknown, or a setting is malformed
      */
     public static StopRule of(Spec spec) {
+        return of(spec, null);
+    }
+
+    /**
+     * The rule a spec describes, finding the model of a judge with {@code models}.
+     *
+     * @param models finds a judge's model; null where none can be found
+     */
+    public static StopRule of(Spec spec, Models models) {
         if (spec == null) {
             throw new ValidationException("rule spec is null");
         }
@@ -135,6 +158,20 @@ public final class Rules {
                 return cycle(number(s, "threshold", CycleCheck.DEFAULT_THRESHOLD),
                         whole(s, "max_period", CycleCheck.DEFAULT_MAX_PERIOD),
                         whole(s, "matches", CycleCheck.DEFAULT_MATCHES), embedder);
+            case JudgeRule.NAME: {
+                String model = s.getString("model").orElseThrow(() -> new ValidationException(
+                        "the judge rule needs the setting 'model', the id of the model that judges"));
+                if (models == null) {
+                    throw new ValidationException("the judge rule calls the model '" + model + "'; rebuild the run"
+                            + " with its platforms (Run.builder(spec, platforms), Run.resume or Run.fork)");
+                }
+                Parameters params = s.get("parameters").filter(v -> v instanceof java.util.Map)
+                        .map(v -> Parameters.of(castMap(v))).orElse(Parameters.empty());
+                return judge(models.model(dev.panic.ModelId.parse(model), params),
+                        dev.panic.Template.of(s.getString("template").orElseThrow(() -> new ValidationException(
+                                "the judge rule needs the setting 'template', what the judge is asked"))),
+                        s.getString("stop_when").orElse(DEFAULT_JUDGE_STOP));
+            }
             case DriftCheck.NAME:
                 return drift(whole(s, "window", DriftCheck.DEFAULT_WINDOW),
                         number(s, "step_threshold", DriftCheck.DEFAULT_STEP_THRESHOLD),
@@ -144,6 +181,11 @@ public final class Rules {
                 throw new ValidationException("unknown rule '" + spec.kind() + "'; the rules PANIC can rebuild are "
                         + String.join(", ", NAMES));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> castMap(Object v) {
+        return (java.util.Map<String, Object>) v;
     }
 
     private static Parameters withEmbedder(Parameters p, String embedder) {

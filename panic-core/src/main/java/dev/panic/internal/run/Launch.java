@@ -157,8 +157,12 @@ public final class Launch {
      * The rule a spec describes; a custom one becomes a placeholder that {@link Run.Builder#customRule}
      * must fill before the run starts.
      */
-    public static StopRule rule(Spec spec) {
-        return spec.custom() ? new Placeholder(spec) : StopRule.of(spec);
+    public static StopRule rule(Spec spec, Platforms platforms) {
+        return spec.custom() ? new Placeholder(spec) : dev.panic.internal.rules.Rules.of(spec, ruleModels(platforms));
+    }
+
+    private static dev.panic.internal.rules.Rules.Models ruleModels(Platforms platforms) {
+        return platforms == null ? null : (id, params) -> platforms.model(id.toString(), params);
     }
 
     /** A custom rule a spec names, waiting to be given again. */
@@ -201,7 +205,8 @@ public final class Launch {
                 start.forever(), start.durability());
     }
 
-    private static List<StopRule> rules(List<Spec> specs, Map<String, StopRule> custom, String what) {
+    private static List<StopRule> rules(List<Spec> specs, Map<String, StopRule> custom, String what,
+                                        Platforms platforms) {
         List<StopRule> out = new ArrayList<>();
         for (Spec s : specs) {
             if (s.custom()) {
@@ -213,7 +218,7 @@ public final class Launch {
                 }
                 out.add(given);
             } else {
-                out.add(StopRule.of(s));
+                out.add(dev.panic.internal.rules.Rules.of(s, ruleModels(platforms)));
             }
         }
         return out;
@@ -272,7 +277,7 @@ public final class Launch {
         Family family = family(r, store, spec);
         RunStore.Recorder recorder = store.create(info);
         Config config = new Config(r.network, r.pacing, stop, false, 0, null);
-        RuleBook book = new RuleBook(id, r.network, stop, observe, !embedders.isEmpty());
+        RuleBook book = new RuleBook(id, r.network, r.input, stop, observe, !embedders.isEmpty());
         family.join();
         return RunEngine.start(new RunEngine.Start(id, spec, null, config, observe, embedders, r.embeddingTimeout,
                 spec.forever(), r.clock, startedAt, family, recorder, models(r.platforms), null,
@@ -391,7 +396,7 @@ public final class Launch {
             }
             pacing = r.pacing;
         }
-        Config c = new Config(resolved.network(), pacing, rules(spec.stopRules(), r.customRules, "stop"), false, 0,
+        Config c = new Config(resolved.network(), pacing, rules(spec.stopRules(), r.customRules, "stop", r.platforms), false, 0,
                 null);
         for (Revision rev : revisions) {
             if (rev.number() > upTo) {
@@ -419,12 +424,13 @@ public final class Launch {
         List<Revision> revisions = store.revisions(info.id());
         Config config = configAt(spec, revisions, Integer.MAX_VALUE, r, models);
         List<Embedder> embedders = embedders(spec.embedders(), r.embedders, r.platforms);
-        List<StopRule> observe = rules(spec.observeRules(), r.customRules, "observe");
+        List<StopRule> observe = rules(spec.observeRules(), r.customRules, "observe", r.platforms);
 
         // Taking the run's lock first: from here on nobody else writes it.
         RunStore.Recorder recorder = store.resume(info.id());
         try {
-            RuleBook book = new RuleBook(info.id(), config.network(), config.stopRules(), observe, !embedders.isEmpty());
+            RuleBook book = new RuleBook(info.id(), config.network(), spec.input(), config.stopRules(), observe,
+                    !embedders.isEmpty());
             SimilarityTracker tracker = new SimilarityTracker();
             TextWindows texts = new TextWindows();
             EmbeddingStage embedding = new EmbeddingStage(embedders, spec.embeddingTimeout(), SharedScheduler.get());
@@ -498,7 +504,7 @@ public final class Launch {
                     && p.runId().equals(runId)) {
                 EmbeddingStage.Vectors v = embedding.embed(p.output()).result.join();
                 if (!v.embeddings().isEmpty()) {
-                    recorder.complete(p.sequence(), v.embeddings());
+                    recorder.complete(p.sequence(), v.embeddings(), p.verdicts());
                     p = p.withEmbeddings(v.embeddings());
                 }
             }
@@ -546,7 +552,7 @@ public final class Launch {
                             : new Config.Injection(changed.injection().node(), changed.injection().input(), 0));
         }
         RunSpec parentSpec = parentInfo.spec();
-        List<StopRule> observe = new ArrayList<>(rules(parentSpec.observeRules(), r.customRules, "observe"));
+        List<StopRule> observe = new ArrayList<>(rules(parentSpec.observeRules(), r.customRules, "observe", r.platforms));
         observe.addAll(r.observeRules);
         List<String> embedderIds = new ArrayList<>(parentSpec.embedders());
         r.embedderIds.stream().filter(id -> !embedderIds.contains(id)).forEach(embedderIds::add);
@@ -591,7 +597,7 @@ public final class Launch {
                                    List<Embedder> embedders, RunStore store, Clock clock, Instant startedAt,
                                    Family family, Config.Models models, List<StopReason> parentObservations,
                                    boolean joinFamily, String toNode, Prediction at) {
-        RuleBook book = new RuleBook(id, config.network(), config.stopRules(), observe, !embedders.isEmpty());
+        RuleBook book = new RuleBook(id, config.network(), spec.input(), config.stopRules(), observe, !embedders.isEmpty());
         SimilarityTracker tracker = new SimilarityTracker();
         TextWindows texts = new TextWindows();
         Replay replay = replay(store.predictions(lineage.runId(), 0), lineage.sequence(), book, tracker, texts);

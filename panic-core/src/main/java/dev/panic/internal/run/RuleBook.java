@@ -1,6 +1,7 @@
 package dev.panic.internal.run;
 
 import dev.panic.Network;
+import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +33,86 @@ final class RuleBook {
     private record Indexed(int index, StopRule rule, StopRule.Check check) {
     }
 
+    /** What one asynchronous check found: a stop rule's (by index) or an observe-only rule's. */
+    record Judged(int index, boolean observing, StopRule.AsyncCheck check, StopRule.Judgement judgement) {
+    }
+
+    /** The judging of one output, which the run may abandon. */
+    static final class Judging {
+        final CompletableFuture<List<Judged>> result;
+        private final List<CompletableFuture<StopRule.Judgement>> calls;
+
+        Judging(CompletableFuture<List<Judged>> result, List<CompletableFuture<StopRule.Judgement>> calls) {
+            this.result = result;
+            this.calls = calls;
+        }
+
+        void abandon() {
+            calls.forEach(c -> c.cancel(true));
+        }
+    }
+
     private final String runId;
     private final Network network;
+    private final Payload initialInput;
     private final boolean embedding;
     private final List<Indexed> stop = new ArrayList<>();
     private final List<StopRule.Check> observe = new ArrayList<>();
 
-    RuleBook(String runId, Network network, List<StopRule> stopRules, List<StopRule> observeRules, boolean embedding) {
+    RuleBook(String runId, Network network, Payload initialInput, List<StopRule> stopRules,
+             List<StopRule> observeRules, boolean embedding) {
         this.runId = runId;
         this.network = network;
+        this.initialInput = initialInput;
         this.embedding = embedding;
         sync(stopRules);
-        observeRules.forEach(r -> observe.add(r.start(network)));
+        observeRules.forEach(r -> observe.add(r.start(network, initialInput)));
+    }
+
+    /** True if some rule answers later (a judge): outputs then wait for its verdict before they are kept. */
+    boolean judges() {
+        return stop.stream().anyMatch(i -> i.check() instanceof StopRule.AsyncCheck)
+                || observe.stream().anyMatch(c -> c instanceof StopRule.AsyncCheck);
+    }
+
+    /** Asks every asynchronous check about an output; the result always completes normally. */
+    Judging judge(Prediction p, Duration elapsed) {
+        List<CompletableFuture<StopRule.Judgement>> calls = new ArrayList<>();
+        List<Judged> slots = new ArrayList<>();
+        for (Indexed i : stop) {
+            if (i.check() instanceof StopRule.AsyncCheck a) {
+                calls.add(ask(a, p, elapsed));
+                slots.add(new Judged(i.index(), false, a, null));
+            }
+        }
+        for (StopRule.Check c : observe) {
+            if (c instanceof StopRule.AsyncCheck a) {
+                calls.add(ask(a, p, elapsed));
+                slots.add(new Judged(-1, true, a, null));
+            }
+        }
+        CompletableFuture<List<Judged>> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .handle((x, e) -> {
+                    List<Judged> out = new ArrayList<>(slots.size());
+                    for (int k = 0; k < slots.size(); k++) {
+                        Judged slot = slots.get(k);
+                        StopRule.Judgement j = calls.get(k).isCompletedExceptionally() ? null : calls.get(k).join();
+                        out.add(new Judged(slot.index(), slot.observing(), slot.check(), j));
+                    }
+                    return out;
+                });
+        return new Judging(all, calls);
+    }
+
+    private CompletableFuture<StopRule.Judgement> ask(StopRule.AsyncCheck check, Prediction p, Duration elapsed) {
+        try {
+            CompletableFuture<StopRule.Judgement> f = check.judge(p, elapsed);
+            return f == null ? CompletableFuture.completedFuture(null) : f;
+        } catch (RuntimeException e) {
+            LOG.warn("judging rule {} failed at step {} of run {}; going on without its verdict", check,
+                    p.sequence(), runId, e);
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** Follows a steering change of the rules: new rules get a fresh check, the others keep theirs. */
@@ -53,7 +123,7 @@ final class RuleBook {
         for (int i = 0; i < rules.size(); i++) {
             StopRule r = rules.get(i);
             StopRule.Check check = kept.get(r);
-            stop.add(new Indexed(i, r, check != null ? check : r.start(network)));
+            stop.add(new Indexed(i, r, check != null ? check : r.start(network, initialInput)));
         }
     }
 
@@ -66,7 +136,7 @@ final class RuleBook {
             return null;
         }
         for (Indexed i : stop) {
-            if (!i.rule().needsEmbeddings()) {
+            if (!i.rule().needsEmbeddings() && !(i.check() instanceof StopRule.AsyncCheck)) {
                 Optional<StopReason> r = ask(i.check(), p, elapsed);
                 if (r.isPresent()) {
                     return new Fired(i.index(), r.get());
@@ -76,11 +146,15 @@ final class RuleBook {
         return null;
     }
 
-    /** Asks the observe-only rules; a rule is recorded where it first fires and not asked again. */
-    List<StopReason> observe(Prediction p, Duration elapsed) {
+    /**
+     * Asks the observe-only rules (the asynchronous ones have answered in {@code judged}); a rule is
+     * recorded where it first fires and not asked again.
+     */
+    List<StopReason> observe(Prediction p, Duration elapsed, List<Judged> judged) {
         List<StopReason> seen = new ArrayList<>(0);
         for (Iterator<StopRule.Check> it = observe.iterator(); it.hasNext(); ) {
-            Optional<StopReason> r = ask(it.next(), p, elapsed);
+            StopRule.Check c = it.next();
+            Optional<StopReason> r = c instanceof StopRule.AsyncCheck a ? verdictOf(a, judged) : ask(c, p, elapsed);
             if (r.isPresent()) {
                 it.remove();
                 seen.add(r.get());
@@ -89,15 +163,31 @@ final class RuleBook {
         return seen;
     }
 
+    private static Optional<StopReason> verdictOf(StopRule.AsyncCheck check, List<Judged> judged) {
+        for (Judged j : judged) {
+            if (j.check() == check) {
+                return j.judgement() == null ? Optional.empty() : Optional.ofNullable(j.judgement().reason());
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Asks the rules not asked on arrival, in order, as if all were asked together: a rule given
      * after one that fired on arrival is not asked, and the earlier of the two wins.
      */
-    Optional<StopReason> onDelivery(Prediction p, Duration elapsed, Fired fired) {
+    Optional<StopReason> onDelivery(Prediction p, Duration elapsed, Fired fired, List<Judged> judged) {
         int before = fired == null ? Integer.MAX_VALUE : fired.index();
         for (Indexed i : stop) {
             if (i.index() > before) {
                 break;
+            }
+            if (i.check() instanceof StopRule.AsyncCheck a) {
+                Optional<StopReason> r = verdictOf(a, judged);
+                if (r.isPresent()) {
+                    return r;
+                }
+                continue;
             }
             if (embedding && !i.rule().needsEmbeddings()) {
                 continue;
@@ -119,10 +209,11 @@ final class RuleBook {
         if (!p.succeeded()) {
             return;
         }
+        // An asynchronous check answers a replay from the verdict stored on the prediction.
         for (Indexed i : stop) {
             ask(i.check(), p, Duration.ZERO);
         }
-        observe(p, Duration.ZERO);
+        observe.removeIf(c -> ask(c, p, Duration.ZERO).isPresent());
     }
 
     private Optional<StopReason> ask(StopRule.Check check, Prediction p, Duration elapsed) {

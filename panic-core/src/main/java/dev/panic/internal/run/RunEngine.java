@@ -76,6 +76,10 @@ public final class RunEngine implements Run {
         final boolean savedPending;
         EmbeddingStage.Job job;
         EmbeddingStage.Vectors vectors = new EmbeddingStage.Vectors(Map.of(), List.of());
+        RuleBook.Judging judging;
+        List<RuleBook.Judged> judged = List.of();
+        // What it still waits for: its vectors, its verdicts.
+        int waiting;
         boolean ready;
 
         Entry(Prediction bare, RuleBook.Fired fired, List<Network.Node> branchTo, boolean savedPending) {
@@ -422,26 +426,41 @@ public final class RunEngine implements Run {
         texts.add(p);
         RuleBook.Fired fired = rules.onArrival(p, elapsed());
         boolean embeds = embedding.embeds(p.output());
-        if (!save(p, !embeds)) {
+        boolean judges = rules.judges();
+        if (!save(p, !embeds && !judges)) {
             return;
         }
         List<Network.Node> successors = config.network().hasNode(node.id()) ? config.network().next(node.id())
                 : List.of();
         Entry entry = new Entry(p, fired, successors.size() > 1 ? successors.subList(1, successors.size()) : List.of(),
-                embeds);
+                embeds || judges);
         next = fired != null || successors.isEmpty() ? null : new Step(successors.get(0).id(), p.output());
         pending.addLast(entry);
+        entry.waiting = (embeds ? 1 : 0) + (judges ? 1 : 0);
+        entry.ready = entry.waiting == 0;
         if (embeds) {
             entry.job = embedding.embed(p.output());
             entry.job.result.thenAccept(v -> actor.execute(() -> {
                 entry.vectors = v;
-                entry.ready = true;
-                pump();
+                arrived(entry);
             }));
-        } else {
-            entry.ready = true;
+        }
+        if (judges) {
+            entry.judging = rules.judge(p, elapsed());
+            entry.judging.result.thenAccept(j -> actor.execute(() -> {
+                entry.judged = j;
+                arrived(entry);
+            }));
         }
         pump();
+    }
+
+    /** One more thing an entry waited for has come; it is ready when nothing is left. */
+    private void arrived(Entry entry) {
+        if (--entry.waiting == 0) {
+            entry.ready = true;
+            pump();
+        }
     }
 
     /** Saves a prediction as it arrives; false (the run then failed) if the store would not take it. */
@@ -483,13 +502,18 @@ public final class RunEngine implements Run {
         if (!entry.vectors.embeddings().isEmpty()) {
             p = p.withEmbeddings(entry.vectors.embeddings());
         }
+        List<dev.panic.Verdict> verdicts = entry.judged.stream().filter(j -> j.judgement() != null
+                && j.judgement().verdict() != null).map(j -> j.judgement().verdict()).toList();
+        if (!verdicts.isEmpty()) {
+            p = p.withVerdicts(verdicts);
+        }
         synchronized (keeping) {
             if (status.get().isFinal()) {
                 return false;
             }
             if (entry.savedPending) {
                 try {
-                    recorder.complete(p.sequence(), p.embeddings());
+                    recorder.complete(p.sequence(), p.embeddings(), p.verdicts());
                 } catch (RuntimeException e) {
                     storeFailed("could not save the vectors of prediction " + p.sequence(), e);
                     finish(RunStatus.FAILED, StopReason.of("store", "could not save the vectors of prediction "
@@ -522,13 +546,13 @@ public final class RunEngine implements Run {
             events.publish(new RunEvent.Measured(id, p.sequence(), measured));
         }
         Duration elapsed = elapsed();
-        for (StopReason seen : rules.observe(p, elapsed)) {
+        for (StopReason seen : rules.observe(p, elapsed, entry.judged)) {
             synchronized (observations) {
                 observations.add(seen);
             }
             events.publish(new RunEvent.Observed(id, seen));
         }
-        Optional<StopReason> reason = rules.onDelivery(p, elapsed, entry.fired);
+        Optional<StopReason> reason = rules.onDelivery(p, elapsed, entry.fired, entry.judged);
         if (reason.isPresent()) {
             finish(RunStatus.COMPLETED, reason.get());
             return false;
@@ -602,6 +626,9 @@ public final class RunEngine implements Run {
         for (Entry e : pending) {
             if (e.job != null) {
                 e.job.abandon();
+            }
+            if (e.judging != null) {
+                e.judging.abandon();
             }
             // Saved when it arrived, but the run ended before it was delivered: take it back.
             try {

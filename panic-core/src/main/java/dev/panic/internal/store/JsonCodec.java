@@ -24,6 +24,7 @@ import dev.panic.RunStatus;
 import dev.panic.Similarity;
 import dev.panic.Spec;
 import dev.panic.StopReason;
+import dev.panic.Verdict;
 import dev.panic.analysis.DecayFit;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.analysis.SeriesAnalysis;
@@ -389,6 +390,9 @@ public final class JsonCodec {
         if (!p.embeddings().isEmpty()) {
             n.set("embeddings", encodeEmbeddings(p.embeddings()));
         }
+        if (!p.verdicts().isEmpty()) {
+            n.set("verdicts", encodeVerdicts(p.verdicts()));
+        }
         if (p.error() != null) {
             ObjectNode error = n.putObject("error");
             error.put("type", p.error().type());
@@ -400,14 +404,45 @@ public final class JsonCodec {
         return n;
     }
 
-    /** The line that completes a pending prediction with its vectors. */
-    public ObjectNode encodeCompletion(int sequence, Map<String, Embedding> embeddings) {
+    /** The line that completes a pending prediction with its vectors and verdicts. */
+    public ObjectNode encodeCompletion(int sequence, Map<String, Embedding> embeddings, List<Verdict> verdicts) {
         ObjectNode n = mapper.createObjectNode();
         n.put("complete", sequence);
         if (!embeddings.isEmpty()) {
             n.set("embeddings", encodeEmbeddings(embeddings));
         }
+        if (!verdicts.isEmpty()) {
+            n.set("verdicts", encodeVerdicts(verdicts));
+        }
         return n;
+    }
+
+    private ArrayNode encodeVerdicts(List<Verdict> verdicts) {
+        ArrayNode a = mapper.createArrayNode();
+        for (Verdict v : verdicts) {
+            ObjectNode o = a.addObject();
+            o.put("rule", v.rule());
+            o.put("stop", v.stop());
+            o.put("answer", v.answer());
+            o.put("judge", v.judge().toString());
+        }
+        return a;
+    }
+
+    private static List<Verdict> decodeVerdicts(JsonNode n) {
+        List<Verdict> out = new ArrayList<>();
+        if (isAbsent(n)) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new MalformedRecordException("field 'verdicts' is not a list");
+        }
+        for (JsonNode v : n) {
+            requireObject(v, "verdict");
+            out.add(new Verdict(requiredText(v, "rule"), !isAbsent(v.get("stop")) && v.get("stop").asBoolean(),
+                    requiredText(v, "answer"), ModelId.parse(requiredText(v, "judge"))));
+        }
+        return out;
     }
 
     /** The line that takes a pending prediction back. */
@@ -432,8 +467,9 @@ public final class JsonCodec {
     public record PredictionLine(Prediction prediction, boolean pending) implements Line {
     }
 
-    /** The vectors of a pending prediction. */
-    public record CompletionLine(int sequence, Map<String, Embedding> embeddings) implements Line {
+    /** The vectors and verdicts of a pending prediction. */
+    public record CompletionLine(int sequence, Map<String, Embedding> embeddings, List<Verdict> verdicts)
+            implements Line {
     }
 
     /** A pending prediction taken back. */
@@ -448,7 +484,8 @@ public final class JsonCodec {
     public Line decodeLine(JsonNode n, MediaSource media, java.util.function.IntFunction<String> nodeOf) {
         requireObject(n, "prediction");
         if (!isAbsent(n.get("complete"))) {
-            return new CompletionLine(requiredInt(n, "complete"), decodeEmbeddings(n.get("embeddings")));
+            return new CompletionLine(requiredInt(n, "complete"), decodeEmbeddings(n.get("embeddings")),
+                    decodeVerdicts(n.get("verdicts")));
         }
         if (!isAbsent(n.get("drop"))) {
             return new DropLine(requiredInt(n, "drop"), optionalText(n, "reason"));
@@ -472,7 +509,7 @@ public final class JsonCodec {
         Prediction p = new Prediction(requiredText(n, "run_id"), sequence, node,
                 ModelId.parse(requiredText(n, "model")), input, output, requiredInstant(n, "started_at"),
                 requiredInstant(n, "finished_at"), metadata, decodeEmbeddings(n.get("embeddings")), error,
-                optionalInt(n, "revision", 0));
+                optionalInt(n, "revision", 0), decodeVerdicts(n.get("verdicts")));
         return new PredictionLine(p, !isAbsent(n.get("pending")) && n.get("pending").asBoolean());
     }
 

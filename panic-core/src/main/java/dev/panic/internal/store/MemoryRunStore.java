@@ -4,6 +4,7 @@ import dev.panic.Embedding;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
+import dev.panic.Verdict;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
@@ -153,12 +154,12 @@ public final class MemoryRunStore implements RunStore {
         }
 
         @Override
-        public void complete(int sequence, Map<String, Embedding> embeddings) {
+        public void complete(int sequence, Map<String, Embedding> embeddings, List<Verdict> verdicts) {
             synchronized (MemoryRunStore.this) {
                 Saved s = open();
                 for (int i = s.predictions.size() - 1; i >= 0; i--) {
                     if (s.predictions.get(i).sequence() == sequence) {
-                        s.predictions.set(i, s.predictions.get(i).withEmbeddings(embeddings));
+                        s.predictions.set(i, s.predictions.get(i).withEmbeddings(embeddings).withVerdicts(verdicts));
                         s.pending.set(i, false);
                         return;
                     }

@@ -182,7 +182,7 @@ final class PredictionLog implements Iterator<Prediction>, Closeable {
         } else if (decoded instanceof JsonCodec.CompletionLine c) {
             Entry e = find(c.sequence());
             if (e != null) {
-                e.prediction = e.prediction.withEmbeddings(c.embeddings());
+                e.prediction = e.prediction.withEmbeddings(c.embeddings()).withVerdicts(c.verdicts());
                 e.pending = false;
             }
         } else if (decoded instanceof JsonCodec.DropLine d) {

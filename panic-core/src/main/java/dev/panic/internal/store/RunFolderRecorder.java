@@ -8,6 +8,7 @@ import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
+import dev.panic.Verdict;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.store.RunStore;
@@ -133,9 +134,10 @@ final class RunFolderRecorder implements RunStore.Recorder {
     }
 
     @Override
-    public synchronized void complete(int sequence, Map<String, Embedding> embeddings) {
+    public synchronized void complete(int sequence, Map<String, Embedding> embeddings, List<Verdict> verdicts) {
         checkOpen();
-        predictions.write(codec.encodeCompletion(sequence, embeddings), "the vectors of prediction " + sequence);
+        predictions.write(codec.encodeCompletion(sequence, embeddings, verdicts), "the vectors of prediction "
+                + sequence);
     }
 
     @Override

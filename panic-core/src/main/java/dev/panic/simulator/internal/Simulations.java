@@ -10,6 +10,7 @@ public final class Simulations {
     private static final Simulation.IntParameter IMAGE_SIZE = new Simulation.IntParameter("size", 64, 1024, 128);
     private static final Simulation.IntParameter SAMPLE_RATE =
             new Simulation.IntParameter("sample_rate", 8000, 48000, 8000);
+    private static final Simulation.IntParameter THRESHOLD = new Simulation.IntParameter("threshold", 0, 100, 60);
     private static final int MAX_REGIONS = 3;
     private static final int MAX_SPOKEN_WORDS = 256;
 
@@ -32,6 +33,11 @@ public final class Simulations {
                     "simulator: moves one word of the text to an associated word on each call, drifting away"
                             + " from the prompt", List.of(),
                     (in, p, model) -> Payload.text(Drift.step(((Payload.Text) in).text()))),
+            new Simulation("judge", Modality.TEXT, Modality.TEXT,
+                    "simulator: answers yes when the 'caption:' line names enough of the 'intent:' line's words"
+                            + " (parameter threshold, percent), else no and what it misses: a stand-in for a"
+                            + " language-model judge", List.of(THRESHOLD),
+                    (in, p, model) -> Payload.text(Judge.judge(((Payload.Text) in).text(), THRESHOLD.read(p)))),
             new Simulation("synth", Modality.TEXT, Modality.AUDIO,
                     "simulator: speaks each word as a short tone (vocabulary words have exact tones) in a"
                             + " 16-bit mono WAV", List.of(SAMPLE_RATE),
