@@ -86,6 +86,16 @@ public final class Model {
         return parameters;
     }
 
+    /**
+     * The version of the platform module that built this model, from its jar's manifest
+     * ({@code Implementation-Version}), or {@code development} when it runs from classes.
+     */
+    public String platformVersion() {
+        Package p = invoker.getClass().getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     /** The same model with {@code overrides} merged over its default parameters. */
     public Model withParameters(Parameters overrides) {
         return new Model(info, parameters.merge(overrides), invoker);

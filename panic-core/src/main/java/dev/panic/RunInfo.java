@@ -20,13 +20,24 @@ import java.util.Optional;
  * @param observations what observe-only rules found, in order
  * @param parent       where a fork or branch came from; null for a run started from scratch
  * @param revision     the latest revision of its configuration (0 if never steered)
+ * @param costUsd      what its own predictions cost, in US dollars, as far as the platforms say
+ *                     (those that do not count as free)
+ * @param provenance   what made it: versions of PANIC, the JVM, its platforms and embedders
  */
 public record RunInfo(String id, RunSpec spec, RunStatus status, StopReason stopReason, Instant startedAt,
                       Instant finishedAt, int predictions, List<StopReason> observations, Lineage parent,
-                      int revision) {
+                      int revision, double costUsd, Provenance provenance) {
     /** Makes the lists immutable. */
     public RunInfo {
         observations = observations == null ? List.of() : List.copyOf(observations);
+        provenance = provenance == null ? Provenance.unknown() : provenance;
+    }
+
+    /** A snapshot with no cost and no provenance recorded. */
+    public RunInfo(String id, RunSpec spec, RunStatus status, StopReason stopReason, Instant startedAt,
+                   Instant finishedAt, int predictions, List<StopReason> observations, Lineage parent, int revision) {
+        this(id, spec, status, stopReason, startedAt, finishedAt, predictions, observations, parent, revision, 0,
+                null);
     }
 
     /** The model ids of its network, in node order. */
@@ -52,6 +63,6 @@ public record RunInfo(String id, RunSpec spec, RunStatus status, StopReason stop
     /** The same snapshot with another status (how a store reports a run whose writer has gone). */
     public RunInfo withStatus(RunStatus newStatus) {
         return new RunInfo(id, spec, newStatus, stopReason, startedAt, finishedAt, predictions, observations, parent,
-                revision);
+                revision, costUsd, provenance);
     }
 }

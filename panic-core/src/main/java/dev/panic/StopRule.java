@@ -112,6 +112,15 @@ public interface StopRule {
     }
 
     /**
+     * A check that may also keep the next call from starting: asked just before each call, with
+     * the node about to be called. How a budget stops a run before the call that would overspend.
+     */
+    interface BeforeCall extends Check {
+        /** A reason not to make the call about to be made at {@code node}, or empty to make it. */
+        Optional<StopReason> beforeCall(Network.Node node, Duration elapsed);
+    }
+
+    /**
      * What an {@link AsyncCheck} found.
      *
      * @param reason  why to stop, or null to go on
@@ -172,6 +181,23 @@ public interface StopRule {
      */
     static StopRule of(String name, java.util.function.Function<Network, Check> starter) {
         return Rules.custom(name, starter, true);
+    }
+
+    /**
+     * Stops before the call that would bring what the run has spent (the {@code costUsd} its
+     * predictions record; a platform that says nothing counts as free) over {@code usd}. A call's
+     * cost is taken as its model's price in {@code prices} (model id to US dollars a call) if given,
+     * else as what the model's last call cost. Named {@code budget}.
+     *
+     * @throws ValidationException if the budget or a price is negative
+     */
+    static StopRule budget(double usd, java.util.Map<String, Double> prices) {
+        return Rules.budget(usd, prices);
+    }
+
+    /** {@link #budget(double, java.util.Map)} with no price list: each call is expected to cost what its model's last did. */
+    static StopRule budget(double usd) {
+        return Rules.budget(usd, java.util.Map.of());
     }
 
     /**

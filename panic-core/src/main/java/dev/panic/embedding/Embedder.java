@@ -21,6 +21,17 @@ public interface Embedder {
     /** A stable id, used as the key of the vector in {@link dev.panic.Prediction#embeddings()}, e.g. {@code minilm}. */
     String id();
 
+    /**
+     * What the vectors come from, for a run's provenance: the model and its weights, and the
+     * version of the code. By default the id, the class and its module's version; embedders with
+     * weights name them.
+     */
+    default String identity() {
+        Package p = getClass().getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return id() + " (" + getClass().getSimpleName() + ", " + (v == null ? "development" : v) + ")";
+    }
+
     /** The modalities it can embed. */
     Set<Modality> modalities();
 

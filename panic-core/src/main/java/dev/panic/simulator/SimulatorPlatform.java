@@ -181,6 +181,7 @@ public final class SimulatorPlatform implements Platform {
         Metadata metadata = Metadata.builder()
                 .parameters(parameters)
                 .seed(seed)
+                .costUsd(0.0) // simulators are free: a budget counts them as such
                 .predictTime(Duration.ofNanos(System.nanoTime() - start))
                 .build();
         return later(delayNanos, new ModelOutput(output, metadata), null);

@@ -22,7 +22,8 @@ public final class Rules {
 
     /** The names {@link #of(Spec)} knows. */
     public static final List<String> NAMES = List.of("max-steps", "max-duration", ExactRepeat.NAME,
-            ExactRepeat.NORMALISED_NAME, FixedPointCheck.NAME, CycleCheck.NAME, DriftCheck.NAME, JudgeRule.NAME);
+            ExactRepeat.NORMALISED_NAME, FixedPointCheck.NAME, CycleCheck.NAME, DriftCheck.NAME, JudgeRule.NAME,
+            Budget.NAME);
 
     /** What a judge's answer must start with to stop the run, by default: "yes", in any case. */
     public static final String DEFAULT_JUDGE_STOP = "^\\W*(?i:yes)\\b";
@@ -112,6 +113,27 @@ public final class Rules {
         return new NamedRule(Spec.custom(name), starter, null, needsEmbeddings);
     }
 
+    /** A budget; see {@link StopRule#budget(double, java.util.Map)}. */
+    public static StopRule budget(double usd, java.util.Map<String, Double> prices) {
+        if (!(usd >= 0) || Double.isInfinite(usd)) {
+            throw new ValidationException("a budget must be a finite amount of US dollars, 0 or more; got " + usd);
+        }
+        java.util.Map<String, Double> copy = new java.util.LinkedHashMap<>();
+        (prices == null ? java.util.Map.<String, Double>of() : prices).forEach((model, price) -> {
+            dev.panic.ModelId.parse(model);
+            if (price == null || !(price >= 0) || Double.isInfinite(price)) {
+                throw new ValidationException("the price of '" + model + "' must be a finite amount, 0 or more; got "
+                        + price);
+            }
+            copy.put(model, price);
+        });
+        Parameters settings = Parameters.of("usd", usd);
+        if (!copy.isEmpty()) {
+            settings = settings.with("prices", copy);
+        }
+        return new NamedRule(Spec.of(Budget.NAME, settings), network -> new Budget(usd, copy), null, false);
+    }
+
     /** A judge; see {@link StopRule#judge(dev.panic.Model, String, String)}. */
     public static StopRule judge(dev.panic.Model judge, dev.panic.Template template, String stopWhen) {
         return new JudgeRule(judge, template, stopWhen);
@@ -158,6 +180,18 @@ public final class Rules {
                 return cycle(number(s, "threshold", CycleCheck.DEFAULT_THRESHOLD),
                         whole(s, "max_period", CycleCheck.DEFAULT_MAX_PERIOD),
                         whole(s, "matches", CycleCheck.DEFAULT_MATCHES), embedder);
+            case Budget.NAME: {
+                double usd = s.getNumber("usd").orElseThrow(() -> new ValidationException(
+                        "the budget rule needs the setting 'usd', the most the run may spend"));
+                java.util.Map<String, Double> prices = new java.util.LinkedHashMap<>();
+                s.get("prices").filter(v -> v instanceof java.util.Map).ifPresent(v -> castMap(v).forEach((k, price) -> {
+                    if (!(price instanceof Number n)) {
+                        throw new ValidationException("the price of '" + k + "' is not a number: " + price);
+                    }
+                    prices.put(k, n.doubleValue());
+                }));
+                return budget(usd, prices);
+            }
             case JudgeRule.NAME: {
                 String model = s.getString("model").orElseThrow(() -> new ValidationException(
                         "the judge rule needs the setting 'model', the id of the model that judges"));

@@ -273,7 +273,8 @@ public final class Launch {
         RunStore store = r.store != null ? r.store : RunStore.memory();
         Instant startedAt = r.clock.instant();
         String id = r.id != null ? r.id : newId(startedAt);
-        RunInfo info = new RunInfo(id, spec, RunStatus.RUNNING, null, startedAt, null, 0, List.of(), null, 0);
+        RunInfo info = new RunInfo(id, spec, RunStatus.RUNNING, null, startedAt, null, 0, List.of(), null, 0, 0,
+                provenance(r.network, embedders));
         Family family = family(r, store, spec);
         RunStore.Recorder recorder = store.create(info);
         Config config = new Config(r.network, r.pacing, stop, false, 0, null);
@@ -281,7 +282,7 @@ public final class Launch {
         family.join();
         return RunEngine.start(new RunEngine.Start(id, spec, null, config, observe, embedders, r.embeddingTimeout,
                 spec.forever(), r.clock, startedAt, family, recorder, models(r.platforms), null,
-                new SimilarityTracker(), -1), book, new TextWindows());
+                new SimilarityTracker(), -1, 0, info.provenance()), book, new TextWindows());
     }
 
     private static Family family(Request r, RunStore store, RunSpec spec) {
@@ -292,6 +293,17 @@ public final class Launch {
 
     private static Config.Models models(Platforms platforms) {
         return platforms == null ? null : (id, params) -> platforms.model(id.toString(), params);
+    }
+
+    /** Where a run's network and embedders come from, as the run saves it. */
+    static dev.panic.Provenance provenance(Network network, List<Embedder> embedders) {
+        Map<String, String> platforms = new LinkedHashMap<>();
+        for (Model m : network.models()) {
+            platforms.putIfAbsent(m.id().platform(), m.platformVersion());
+        }
+        Map<String, String> identities = new LinkedHashMap<>();
+        embedders.forEach(e -> identities.put(e.id(), e.identity()));
+        return dev.panic.Provenance.here(platforms, identities);
     }
 
     /** Refuses a run nothing bounds unless it was asked to run for ever. */
@@ -325,6 +337,7 @@ public final class Launch {
     /** What replaying a trajectory leaves: its length, its last predictions, and the one before a failure. */
     private static final class Replay {
         int size;
+        double ownCost;
         final ArrayDeque<Prediction> recent = new ArrayDeque<>();
         Prediction lastSucceeded;
         Prediction beforeLast;
@@ -463,12 +476,14 @@ public final class Launch {
             RunEngine.Resumed resumed = resumed(replay, config.network(), spec.input(), config.revision(),
                     info.observations());
             recorder.update(new RunInfo(info.id(), spec, RunStatus.RUNNING, null, info.startedAt(), null, replay.size,
-                    info.observations(), info.parent(), config.revision()));
+                    info.observations(), info.parent(), config.revision(), replay.ownCost,
+                    provenance(config.network(), embedders)));
             Family family = family(r, store, spec);
             family.join();
             return RunEngine.start(new RunEngine.Start(info.id(), spec, info.parent(), config, observe, embedders,
                     spec.embeddingTimeout(), spec.forever(), r.clock, info.startedAt(), family, recorder, models,
-                    resumed, tracker, injectionsUsedOnResume(config, changes)), book, texts);
+                    resumed, tracker, injectionsUsedOnResume(config, changes), replay.ownCost,
+                    provenance(config.network(), embedders)), book, texts);
         } catch (RuntimeException e) {
             recorder.close();
             throw e;
@@ -494,6 +509,9 @@ public final class Launch {
         try (Stream<Prediction> s = store.predictions(runId, 0)) {
             s.forEach(p -> {
                 tail.addLast(p);
+                if (p.runId().equals(runId) && p.metadata().costUsd() != null) {
+                    r.ownCost += p.metadata().costUsd();
+                }
                 if (tail.size() > 2) {
                     feed(tail.removeFirst(), r, book, tracker, texts);
                 }
@@ -607,13 +625,13 @@ public final class Launch {
                 ? RunEngine.Resumed.of(replay.size, List.copyOf(replay.recent), toNode, at.output(), 0, observations)
                 : resumed(replay, config.network(), spec.input(), 0, observations);
         RunInfo info = new RunInfo(id, spec, RunStatus.RUNNING, null, startedAt, null, replay.size, observations,
-                lineage, 0);
+                lineage, 0, 0, provenance(config.network(), embedders));
         RunStore.Recorder recorder = store.create(info);
         if (joinFamily) {
             family.join();
         }
         return RunEngine.start(new RunEngine.Start(id, spec, lineage, config, observe, embedders,
                 spec.embeddingTimeout(), spec.forever(), clock, startedAt, family, recorder, models, resumed, tracker,
-                -1), book, texts);
+                -1, 0, info.provenance()), book, texts);
     }
 }

@@ -69,6 +69,23 @@ final class RuleBook {
         observeRules.forEach(r -> observe.add(r.start(network, initialInput)));
     }
 
+    /** A reason not to make the call about to be made at {@code node}, from a rule that looks ahead (a budget). */
+    Optional<StopReason> beforeCall(Network.Node node, Duration elapsed) {
+        for (Indexed i : stop) {
+            if (i.check() instanceof StopRule.BeforeCall b) {
+                try {
+                    Optional<StopReason> r = b.beforeCall(node, elapsed);
+                    if (r != null && r.isPresent()) {
+                        return r;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("stop rule check {} failed before a call of run {}; ignoring it for this call", b, runId, e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** True if some rule answers later (a judge): outputs then wait for its verdict before they are kept. */
     boolean judges() {
         return stop.stream().anyMatch(i -> i.check() instanceof StopRule.AsyncCheck)

@@ -129,6 +129,11 @@ public final class RunEngine implements Run {
     private final List<RunEngine> branches = new ArrayList<>(); // guarded by itself
     private final CompletableFuture<Run> completion = new CompletableFuture<>();
     private volatile int lastStarted;
+    private final dev.panic.Provenance provenance;
+    private double spent; // guarded by keeping
+    // When run.json was last written: it is rewritten every few seconds, so readers elsewhere see progress.
+    private long infoWritten = System.nanoTime();
+    private static final long INFO_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     // ---------------------------------------------------------------- the serial executor's own
 
@@ -147,7 +152,8 @@ public final class RunEngine implements Run {
     record Start(String id, RunSpec spec, Lineage parent, Config config, List<dev.panic.StopRule> observeRules,
                  List<dev.panic.embedding.Embedder> embedders, Duration embeddingTimeout, boolean forever,
                  Clock clock, Instant startedAt, Family family, RunStore.Recorder recorder, Config.Models models,
-                 Resumed resumed, SimilarityTracker similarities, int injectionsUsed) {
+                 Resumed resumed, SimilarityTracker similarities, int injectionsUsed, double spent,
+                 dev.panic.Provenance provenance) {
     }
 
     /**
@@ -202,6 +208,8 @@ public final class RunEngine implements Run {
         this.firstSequence = nextSequence;
         this.lastStarted = nextSequence - 1;
         this.injectionsUsed = s.injectionsUsed();
+        this.provenance = s.provenance();
+        this.spent = s.spent();
     }
 
     /**
@@ -265,6 +273,11 @@ public final class RunEngine implements Run {
                 }), delay.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
+        }
+        Optional<StopReason> notNow = rules.beforeCall(c.network().node(step.node()), elapsed());
+        if (notNow.isPresent()) {
+            finish(RunStatus.COMPLETED, notNow.get());
+            return;
         }
         if (!family.reservePrediction()) {
             finish(RunStatus.COMPLETED, StopReason.of("max-predictions", "reached the limit of "
@@ -522,6 +535,9 @@ public final class RunEngine implements Run {
                 }
             }
             history.add(p);
+            if (p.metadata().costUsd() != null) {
+                spent += p.metadata().costUsd();
+            }
         }
         if (!p.succeeded()) {
             events.publish(new RunEvent.PredictionFailed(id, p));
@@ -559,6 +575,14 @@ public final class RunEngine implements Run {
         }
         for (Network.Node to : entry.branchTo) {
             branch(p, to);
+        }
+        if (System.nanoTime() - infoWritten > INFO_EVERY_NANOS) {
+            infoWritten = System.nanoTime();
+            try {
+                recorder.update(info());
+            } catch (RuntimeException e) {
+                storeFailed("could not save the run's progress", e);
+            }
         }
         return true;
     }
@@ -845,8 +869,12 @@ public final class RunEngine implements Run {
     @Override
     public RunInfo info() {
         RunStatus s = status.get();
+        double cost;
+        synchronized (keeping) {
+            cost = spent;
+        }
         return new RunInfo(id, spec, s, stopReason, startedAt, finishedAt, history.size(), observations(), parent,
-                config.revision());
+                config.revision(), cost, provenance);
     }
 
     @Override

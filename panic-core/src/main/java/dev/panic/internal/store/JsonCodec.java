@@ -118,7 +118,16 @@ public final class JsonCodec {
             parent.put("branch", info.parent().branch());
         }
         n.put("revision", info.revision());
+        if (info.costUsd() != 0) {
+            n.put("cost_usd", info.costUsd());
+        }
         n.set("spec", encodeSpec(info.spec(), media));
+        ObjectNode prov = n.putObject("provenance");
+        prov.put("panic", info.provenance().panic());
+        prov.put("java", info.provenance().java());
+        prov.put("os", info.provenance().os());
+        prov.set("platforms", mapper.valueToTree(info.provenance().platforms()));
+        prov.set("embedders", mapper.valueToTree(info.provenance().embedders()));
         return n;
     }
 
@@ -169,9 +178,27 @@ public final class JsonCodec {
             parent = new Lineage(requiredText(p, "run_id"), requiredInt(p, "sequence"),
                     !isAbsent(p.get("branch")) && p.get("branch").asBoolean());
         }
+        JsonNode cost = n.get("cost_usd");
         return new RunInfo(requiredText(n, "id"), spec, status == null ? RunStatus.RUNNING : parseStatus(status),
                 stopReason, optionalInstant(n, "started_at"), optionalInstant(n, "finished_at"),
-                requiredInt(n, "prediction_count"), observations, parent, optionalInt(n, "revision", 0));
+                requiredInt(n, "prediction_count"), observations, parent, optionalInt(n, "revision", 0),
+                isAbsent(cost) ? 0 : number(cost, "cost_usd"), decodeProvenance(n.get("provenance")));
+    }
+
+    private static dev.panic.Provenance decodeProvenance(JsonNode n) {
+        if (isAbsent(n) || !n.isObject()) {
+            return dev.panic.Provenance.unknown();
+        }
+        return new dev.panic.Provenance(optionalText(n, "panic"), optionalText(n, "java"), optionalText(n, "os"),
+                textMap(n.get("platforms")), textMap(n.get("embedders")));
+    }
+
+    private static Map<String, String> textMap(JsonNode n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!isAbsent(n) && n.isObject()) {
+            n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- run specs
