@@ -224,8 +224,14 @@ public final class Network {
         private final Model model;
         private final Template template;
         private final Map<String, Template> parameterTemplates;
+        private final Rejection rejection;
 
         private Node(String id, Model model, Template template, Map<String, Template> parameterTemplates) {
+            this(id, model, template, parameterTemplates, Rejection.fail());
+        }
+
+        private Node(String id, Model model, Template template, Map<String, Template> parameterTemplates,
+                     Rejection rejection) {
             if (id == null || !NODE_ID.matcher(id).matches()) {
                 throw new ValidationException("node id '" + id
                         + "' is not valid; use 1 to 64 letters, digits, '.', '_' or '-'");
@@ -242,6 +248,11 @@ public final class Network {
             this.model = model;
             this.template = template;
             this.parameterTemplates = Collections.unmodifiableMap(new LinkedHashMap<>(parameterTemplates));
+            this.rejection = rejection == null ? Rejection.fail() : rejection;
+            if (this.rejection.policy().equals("replace") && model.input() != Modality.TEXT) {
+                throw new ValidationException("node '" + id + "' would replace a refused input with text, but its model '"
+                        + model.id() + "' takes " + model.input() + "; use retry or skip");
+            }
         }
 
         /**
@@ -273,15 +284,26 @@ public final class Network {
             return parameterTemplates;
         }
 
+        /** What the node does when its model refuses an input on content grounds; failing by default. */
+        public Rejection rejection() {
+            return rejection;
+        }
+
+        /** The same node with another {@link Rejection} policy. */
+        public Node withRejection(Rejection policy) {
+            return new Node(id, model, template, parameterTemplates, policy);
+        }
+
         /** The same node calling another model. */
         public Node withModel(Model model) {
             return new Node(id, model, model != null && model.input() != Modality.TEXT ? null : template,
-                    parameterTemplates);
+                    parameterTemplates, model != null && model.input() != Modality.TEXT
+                    && rejection.policy().equals("replace") ? Rejection.fail() : rejection);
         }
 
         /** The same node with its input wrapped in {@code template}; null for none. */
         public Node withTemplate(Template template) {
-            return new Node(id, model, template, parameterTemplates);
+            return new Node(id, model, template, parameterTemplates, rejection);
         }
 
         /** The same node with its input wrapped in the template {@code text}, see {@link Template}. */
@@ -300,7 +322,7 @@ public final class Network {
             } else {
                 copy.put(name, template);
             }
-            return new Node(id, model, this.template, copy);
+            return new Node(id, model, this.template, copy, rejection);
         }
 
         /** Every template of this node: the input's and the parameters'. */
@@ -316,12 +338,13 @@ public final class Network {
         @Override
         public boolean equals(Object o) {
             return o == this || (o instanceof Node n && id.equals(n.id) && model.equals(n.model)
-                    && Objects.equals(template, n.template) && parameterTemplates.equals(n.parameterTemplates));
+                    && Objects.equals(template, n.template) && parameterTemplates.equals(n.parameterTemplates)
+                    && rejection.equals(n.rejection));
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(id, model, template, parameterTemplates);
+            return Objects.hash(id, model, template, parameterTemplates, rejection);
         }
 
         /** {@code painter=sim:painter (TEXT -> IMAGE)}. */

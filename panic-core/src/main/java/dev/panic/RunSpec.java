@@ -130,9 +130,10 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
      * @param parameters         the model's default parameters for this node
      * @param template           the template its text input is wrapped in, or null
      * @param parameterTemplates parameters filled from templates at each call
+     * @param rejection          what the node does when its model refuses an input on content grounds
      */
     public record NodeSpec(String id, ModelId model, Parameters parameters, String template,
-                           Map<String, String> parameterTemplates) {
+                           Map<String, String> parameterTemplates, Rejection rejection) {
         /** Checks and copies. */
         public NodeSpec {
             if (id == null || model == null) {
@@ -141,6 +142,13 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
             parameters = parameters == null ? Parameters.empty() : parameters;
             parameterTemplates = parameterTemplates == null ? Map.of()
                     : Collections.unmodifiableMap(new LinkedHashMap<>(parameterTemplates));
+            rejection = rejection == null ? Rejection.fail() : rejection;
+        }
+
+        /** A node that fails on a refused input. */
+        public NodeSpec(String id, ModelId model, Parameters parameters, String template,
+                        Map<String, String> parameterTemplates) {
+            this(id, model, parameters, template, parameterTemplates, Rejection.fail());
         }
 
         /** The description of a built node. */
@@ -148,7 +156,7 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
             Map<String, String> templates = new LinkedHashMap<>();
             node.parameterTemplates().forEach((k, v) -> templates.put(k, v.text()));
             return new NodeSpec(node.id(), node.model().id(), node.model().parameters(),
-                    node.template().map(Template::text).orElse(null), templates);
+                    node.template().map(Template::text).orElse(null), templates, node.rejection());
         }
     }
 }

@@ -125,7 +125,7 @@ public final class Launch {
                 throw new ValidationException("node '" + n.id() + "' of the spec calls '" + n.model() + "': "
                         + e.getMessage(), e);
             }
-            Network.Node node = Network.Node.of(n.id(), model).withTemplate(n.template());
+            Network.Node node = Network.Node.of(n.id(), model).withTemplate(n.template()).withRejection(n.rejection());
             for (Map.Entry<String, String> t : n.parameterTemplates().entrySet()) {
                 node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
             }

@@ -2,6 +2,7 @@ package dev.panic.internal.run;
 
 import dev.panic.Change;
 import dev.panic.Lineage;
+import dev.panic.Metadata;
 import dev.panic.Model;
 import dev.panic.ModelOutput;
 import dev.panic.Network;
@@ -61,10 +62,13 @@ public final class RunEngine implements Run {
     // time behind the next call; more would only queue work that a stop would throw away.
     private static final int MAX_AWAITING_VECTORS = 1;
 
-    /** The next call to make: at a node, with an input (injected by steering, or the previous output). */
-    private record Step(String node, Payload input, boolean injected) {
+    /**
+     * The next call to make: at a node, with an input (injected by steering, or the previous output);
+     * {@code reseed} for a retry after a refusal, which draws a new seed.
+     */
+    private record Step(String node, Payload input, boolean injected, boolean reseed) {
         Step(String node, Payload input) {
-            this(node, input, false);
+            this(node, input, false, false);
         }
     }
 
@@ -74,6 +78,8 @@ public final class RunEngine implements Run {
         final RuleBook.Fired fired;
         final List<Network.Node> branchTo;
         final boolean savedPending;
+        // A failure the node's rejection policy handles: kept in the history, the run goes on.
+        boolean tolerated;
         EmbeddingStage.Job job;
         EmbeddingStage.Vectors vectors = new EmbeddingStage.Vectors(Map.of(), List.of());
         RuleBook.Judging judging;
@@ -147,6 +153,8 @@ public final class RunEngine implements Run {
     private int nextSequence;
     private int injectionsUsed;
     private boolean ended;
+    // Refusals in a row at the current step, for the node's rejection policy.
+    private int refusals;
 
     /** Everything a run starts from; {@link Launch} makes it. */
     record Start(String id, RunSpec spec, Lineage parent, Config config, List<dev.panic.StopRule> observeRules,
@@ -294,7 +302,7 @@ public final class RunEngine implements Run {
         if (injection != null && injection.revision() > injectionsUsed) {
             String node = injection.node() != null ? injection.node() : injectionTarget(c.network(), injection.input());
             if (node != null) {
-                return new Step(node, injection.input(), true);
+                return new Step(node, injection.input(), true, false);
             }
         }
         return next;
@@ -339,9 +347,18 @@ public final class RunEngine implements Run {
             input = render(node, step.input(), sequence);
             overrides = renderParameters(node, step.input(), sequence);
         } catch (RuntimeException e) {
-            onAnswer(sequence, node, step.input(), c.revision(), callStart, null, e);
+            onAnswer(sequence, node, step, step.input(), c.revision(), callStart, null, e, null);
             return;
         }
+        // A model that takes a seed gets one, drawn here if nobody set one (or anew for a retry), and recorded.
+        String seedName = model.info().seedParameter();
+        Long seed = null;
+        if (seedName != null && (step.reseed() || (!model.parameters().asMap().containsKey(seedName)
+                && !overrides.asMap().containsKey(seedName)))) {
+            seed = java.util.concurrent.ThreadLocalRandom.current().nextLong(0, 1L << 31);
+            overrides = overrides.with(seedName, seed);
+        }
+        Long drawn = seed;
         events.publish(new RunEvent.PredictionStarted(id, sequence, node.id(), model.id(), input, callStart,
                 c.revision()));
         CompletableFuture<ModelOutput> answer;
@@ -359,7 +376,7 @@ public final class RunEngine implements Run {
         Payload given = input;
         answer.whenComplete((out, error) -> actor.execute(() -> {
             inFlight = null;
-            onAnswer(sequence, node, given, c.revision(), callStart, out, error);
+            onAnswer(sequence, node, step, given, c.revision(), callStart, out, error, drawn);
         }));
     }
 
@@ -414,28 +431,46 @@ public final class RunEngine implements Run {
 
     // ---------------------------------------------------------------- answers
 
-    private void onAnswer(int sequence, Network.Node node, Payload input, int revision, Instant callStart,
-                          ModelOutput out, Throwable error) {
+    private void onAnswer(int sequence, Network.Node node, Step step, Payload input, int revision, Instant callStart,
+                          ModelOutput out, Throwable error, Long drawnSeed) {
         if (ended || status.get().isFinal()) {
             return; // cancelled, or ended by the time limit or a rule on an earlier output
         }
         Instant callEnd = clock.instant();
         Model model = node.model();
         if (error != null) {
+            PanicException failure = PanicException.from(error);
+            Step again = failure instanceof dev.panic.exception.ContentRejectedException ? afterRefusal(node, step)
+                    : null;
+            Prediction.Failure why = Prediction.Failure.of(failure);
+            if (again != null) {
+                why = new Prediction.Failure(why.type(), why.message() + " [" + node.rejection() + ": "
+                        + (again.reseed() ? "tried again with a new seed, attempt " + refusals + " of "
+                        + node.rejection().attempts() : again.node().equals(node.id())
+                        ? "gave the model the replacement text instead" : "passed the input on to node '"
+                        + again.node() + "'") + "]");
+            }
             Prediction failed = new Prediction(id, sequence, node.id(), model.id(), input, null, callStart, callEnd,
-                    null, Map.of(), Prediction.Failure.of(PanicException.from(error)), revision);
+                    null, Map.of(), why, revision);
             if (!save(failed, true)) {
                 return;
             }
             Entry entry = new Entry(failed, null, List.of(), false);
             entry.ready = true;
+            entry.tolerated = again != null;
             pending.addLast(entry);
-            next = null;
+            next = again;
             pump();
             return;
         }
+        refusals = 0;
+        Metadata metadata = out.metadata();
+        if (drawnSeed != null && metadata.seed() == null) {
+            metadata = new Metadata(metadata.parameters(), drawnSeed, metadata.modelVersion(),
+                    metadata.platformPredictionId(), metadata.predictTime(), metadata.costUsd(), metadata.extras());
+        }
         Prediction p = new Prediction(id, sequence, node.id(), model.id(), input, out.payload(), callStart, callEnd,
-                out.metadata(), Map.of(), null, revision);
+                metadata, Map.of(), null, revision);
         texts.add(p);
         RuleBook.Fired fired = rules.onArrival(p, elapsed());
         boolean embeds = embedding.embeds(p.output());
@@ -466,6 +501,37 @@ public final class RunEngine implements Run {
             }));
         }
         pump();
+    }
+
+    /**
+     * What a node's rejection policy makes of a refusal: the step to take instead, or null for the
+     * run to fail (the policy fails, or is used up, or cannot apply).
+     */
+    private Step afterRefusal(Network.Node node, Step step) {
+        dev.panic.Rejection policy = node.rejection();
+        switch (policy.policy()) {
+            case "retry":
+                if (refusals < policy.attempts()) {
+                    refusals++;
+                    return new Step(node.id(), step.input(), false, true);
+                }
+                return null;
+            case "replace":
+                if (refusals < 1) {
+                    refusals++;
+                    return new Step(node.id(), Payload.text(policy.text()), false, false);
+                }
+                return null;
+            case "skip": {
+                List<Network.Node> after = config.network().next(node.id());
+                if (!after.isEmpty() && after.get(0).model().input() == step.input().modality()) {
+                    return new Step(after.get(0).id(), step.input());
+                }
+                return null;
+            }
+            default:
+                return null;
+        }
     }
 
     /** One more thing an entry waited for has come; it is ready when nothing is left. */
@@ -541,6 +607,9 @@ public final class RunEngine implements Run {
         }
         if (!p.succeeded()) {
             events.publish(new RunEvent.PredictionFailed(id, p));
+            if (entry.tolerated) {
+                return true;
+            }
             finish(RunStatus.FAILED, StopReason.of("error", "model '" + p.modelId() + "' failed at step "
                     + p.sequence() + ": " + p.error().message(), p.sequence()));
             return false;

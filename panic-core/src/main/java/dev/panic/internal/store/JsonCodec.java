@@ -220,6 +220,16 @@ public final class JsonCodec {
             if (!node.parameterTemplates().isEmpty()) {
                 o.set("parameter_templates", mapper.valueToTree(node.parameterTemplates()));
             }
+            if (!node.rejection().fails()) {
+                ObjectNode r = o.putObject("on_rejection");
+                r.put("policy", node.rejection().policy());
+                if (node.rejection().policy().equals("retry")) {
+                    r.put("attempts", node.rejection().attempts());
+                }
+                if (node.rejection().text() != null) {
+                    r.put("text", node.rejection().text());
+                }
+            }
         }
         ObjectNode links = network.putObject("links");
         spec.network().links().forEach((from, tos) -> {
@@ -282,7 +292,8 @@ public final class JsonCodec {
                     pt.fields().forEachRemaining(e -> templates.put(e.getKey(), textValue(e.getValue(),
                             "parameter_templates." + e.getKey())));
                 }
-                nodes.add(new RunSpec.NodeSpec(id, model, params, optionalText(o, "template"), templates));
+                nodes.add(new RunSpec.NodeSpec(id, model, params, optionalText(o, "template"), templates,
+                        decodeRejection(o.get("on_rejection"))));
             }
             JsonNode l = net.get("links");
             if (!isAbsent(l)) {
@@ -332,6 +343,19 @@ public final class JsonCodec {
                 optionalInt(n, "max_branches", 8),
                 isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
                 !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+    }
+
+    private static dev.panic.Rejection decodeRejection(JsonNode n) {
+        if (isAbsent(n)) {
+            return dev.panic.Rejection.fail();
+        }
+        if (n.isTextual()) {
+            return new dev.panic.Rejection(n.textValue(), n.textValue().equals("retry") ? 1 : 0, null);
+        }
+        requireObject(n, "on_rejection");
+        String policy = requiredText(n, "policy");
+        return new dev.panic.Rejection(policy, optionalInt(n, "attempts", policy.equals("retry") ? 1 : 0),
+                optionalText(n, "text"));
     }
 
     private ArrayNode encodeSpecs(List<Spec> specs, String nameField) {
