@@ -252,7 +252,7 @@ public final class RunEngine implements Run {
             return;
         }
         Config c = config;
-        if (c.paused() || pending.size() > MAX_AWAITING_VECTORS) {
+        if (c.paused() || pending.size() > MAX_AWAITING_VECTORS || endsOnDelivery()) {
             return;
         }
         Step step = stepToTake(c);
@@ -294,6 +294,19 @@ public final class RunEngine implements Run {
         }
         paced = false;
         call(c, step);
+    }
+
+    /**
+     * True if an output on its way will end the run when it is delivered (a rule fired on it as it
+     * arrived, or its call failed): no call may start meanwhile, not even for an injected input.
+     */
+    private boolean endsOnDelivery() {
+        for (Entry e : pending) {
+            if (e.fired != null || (!e.bare.succeeded() && !e.tolerated)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The injected input if one is waiting, else what the last output leads to. */
