@@ -46,6 +46,7 @@ public final class Network {
     private final List<Node> nodes;
     private final Map<String, Node> byId;
     private final Map<String, List<String>> links;
+    private final Map<String, List<Node>> successors;
     private final String entry;
     private final boolean ring;
 
@@ -59,6 +60,9 @@ public final class Network {
             copy.put(n.id(), List.copyOf(links.getOrDefault(n.id(), List.of())));
         }
         this.links = Collections.unmodifiableMap(copy);
+        Map<String, List<Node>> next = new LinkedHashMap<>();
+        copy.forEach((from, tos) -> next.put(from, tos.stream().map(index::get).toList()));
+        this.successors = Collections.unmodifiableMap(next);
         this.entry = entry;
         this.ring = ring;
     }
@@ -107,12 +111,12 @@ public final class Network {
 
     /** The nodes {@code id} feeds, in link order; empty for a node that ends the run. */
     public List<Node> next(String id) {
-        List<String> to = links.get(id);
+        List<Node> to = successors.get(id);
         if (to == null) {
             throw new NotFoundException("the network has no node '" + id + "'; its nodes are "
                     + String.join(", ", byId.keySet()));
         }
-        return to.stream().map(byId::get).toList();
+        return to;
     }
 
     /** Every link, as from-node id to the ids it feeds, in order. */

@@ -56,11 +56,20 @@ final class EmbeddingStage {
         this.embedders = List.copyOf(embedders);
         this.timeout = timeout;
         this.timers = timers;
+        for (Embedder e : embedders) {
+            for (dev.panic.Modality m : dev.panic.Modality.values()) {
+                if (e.accepts(m)) {
+                    accepted.add(m);
+                }
+            }
+        }
     }
+
+    private final java.util.Set<dev.panic.Modality> accepted = java.util.EnumSet.noneOf(dev.panic.Modality.class);
 
     /** True if some embedder takes outputs of this payload's modality. */
     boolean embeds(Payload output) {
-        return embedders.stream().anyMatch(e -> e.accepts(output.modality()));
+        return accepted.contains(output.modality());
     }
 
     /** Starts embedding {@code output} with every embedder that accepts it; the result always completes normally. */

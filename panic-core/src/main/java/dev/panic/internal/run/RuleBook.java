@@ -58,6 +58,7 @@ final class RuleBook {
     private final boolean embedding;
     private final List<Indexed> stop = new ArrayList<>();
     private final List<StopRule.Check> observe = new ArrayList<>();
+    private boolean judges;
 
     RuleBook(String runId, Network network, Payload initialInput, List<StopRule> stopRules,
              List<StopRule> observeRules, boolean embedding) {
@@ -65,8 +66,8 @@ final class RuleBook {
         this.network = network;
         this.initialInput = initialInput;
         this.embedding = embedding;
-        sync(stopRules);
         observeRules.forEach(r -> observe.add(r.start(network, initialInput)));
+        sync(stopRules);
     }
 
     /** A reason not to make the call about to be made at {@code node}, from a rule that looks ahead (a budget). */
@@ -88,8 +89,21 @@ final class RuleBook {
 
     /** True if some rule answers later (a judge): outputs then wait for its verdict before they are kept. */
     boolean judges() {
-        return stop.stream().anyMatch(i -> i.check() instanceof StopRule.AsyncCheck)
-                || observe.stream().anyMatch(c -> c instanceof StopRule.AsyncCheck);
+        return judges;
+    }
+
+    private boolean anyAsync() {
+        for (Indexed i : stop) {
+            if (i.check() instanceof StopRule.AsyncCheck) {
+                return true;
+            }
+        }
+        for (StopRule.Check c : observe) {
+            if (c instanceof StopRule.AsyncCheck) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asks every asynchronous check about an output; the result always completes normally. */
@@ -142,6 +156,7 @@ final class RuleBook {
             StopRule.Check check = kept.get(r);
             stop.add(new Indexed(i, r, check != null ? check : r.start(network, initialInput)));
         }
+        judges = anyAsync();
     }
 
     /**

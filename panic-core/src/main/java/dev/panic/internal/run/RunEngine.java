@@ -594,9 +594,13 @@ public final class RunEngine implements Run {
         if (!entry.vectors.embeddings().isEmpty()) {
             p = p.withEmbeddings(entry.vectors.embeddings());
         }
-        List<dev.panic.Verdict> verdicts = entry.judged.stream().filter(j -> j.judgement() != null
-                && j.judgement().verdict() != null).map(j -> j.judgement().verdict()).toList();
-        if (!verdicts.isEmpty()) {
+        if (!entry.judged.isEmpty()) {
+            List<dev.panic.Verdict> verdicts = new ArrayList<>(entry.judged.size());
+            for (RuleBook.Judged j : entry.judged) {
+                if (j.judgement() != null && j.judgement().verdict() != null) {
+                    verdicts.add(j.judgement().verdict());
+                }
+            }
             p = p.withVerdicts(verdicts);
         }
         synchronized (keeping) {
