@@ -564,7 +564,8 @@ class RunLifecycleTest {
         release.countDown();
         assertThat(run.await(WAIT)).isTrue();
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!(seen.isEmpty() || seen.get(seen.size() - 1) instanceof RunEvent.Finished) && System.nanoTime() < deadline) {
+        while ((seen.isEmpty() || !(seen.get(seen.size() - 1) instanceof RunEvent.Finished))
+                && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
         assertThat(seen.get(0)).isInstanceOf(RunEvent.Started.class);
