@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,15 +43,29 @@ final class RunWatch {
         Progress progress = new Progress(console, total);
         Run run = builder.listener(progress).start();
         console.line("run:     " + run.id());
-        AtomicBoolean analysed = new AtomicBoolean();
-        // Ctrl-C (or a TERM signal): the JVM stops once its hooks have run, so the hook itself cancels the
-        // run, waits for its end to be saved, and saves its analysis.
+        AtomicBoolean analysing = new AtomicBoolean();
+        CountDownLatch analysed = new CountDownLatch(1);
+        // Saves the analysis once, whoever gets there first; the other waits for it, since on Ctrl-C (or a
+        // TERM signal) the JVM stops as soon as its hooks have run.
+        Runnable analyseOnce = () -> {
+            if (analysing.compareAndSet(false, true)) {
+                try {
+                    saveAnalysis(run, storeDir, console);
+                } finally {
+                    analysed.countDown();
+                }
+            } else {
+                try {
+                    analysed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         Thread onInterrupt = new Thread(() -> {
             run.cancel();
             run.await(Duration.ofSeconds(10));
-            if (analysed.compareAndSet(false, true)) {
-                saveAnalysis(run, storeDir, console);
-            }
+            analyseOnce.run();
         }, "panic-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -63,9 +79,7 @@ final class RunWatch {
             }
         }
         report(run, console, storeDir);
-        if (analysed.compareAndSet(false, true)) {
-            saveAnalysis(run, storeDir, console);
-        }
+        analyseOnce.run();
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
