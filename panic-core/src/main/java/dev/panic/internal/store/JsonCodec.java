@@ -68,7 +68,8 @@ public final class JsonCodec {
     @FunctionalInterface
     public interface MediaSource {
         /**
-         * @param file   the path in the record ({@code media/<sha256>.<ext>} in a store, any path in a spec file)
+         * @param file   the path in the record ({@code media/<sha256>.<ext>} in a store, any path in a spec file),
+         *               or null for media named by its digest alone
          * @param sha256 the digest the record gives, or null (a spec file written by hand)
          * @param size   the size the record gives, or null
          */
@@ -177,28 +178,7 @@ public final class JsonCodec {
 
     public ObjectNode encodeSpec(RunSpec spec, MediaSink media) {
         ObjectNode n = mapper.createObjectNode();
-        ObjectNode network = n.putObject("network");
-        ArrayNode nodes = network.putArray("nodes");
-        for (RunSpec.NodeSpec node : spec.network().nodes()) {
-            ObjectNode o = nodes.addObject();
-            o.put("id", node.id());
-            o.put("model", node.model().toString());
-            if (!node.parameters().isEmpty()) {
-                o.set("parameters", mapper.valueToTree(node.parameters().asMap()));
-            }
-            if (node.template() != null) {
-                o.put("template", node.template());
-            }
-            if (!node.parameterTemplates().isEmpty()) {
-                o.set("parameter_templates", mapper.valueToTree(node.parameterTemplates()));
-            }
-        }
-        ObjectNode links = network.putObject("links");
-        spec.network().links().forEach((from, tos) -> {
-            ArrayNode to = links.putArray(from);
-            tos.forEach(to::add);
-        });
-        network.put("entry", spec.network().entry());
+        n.set("network", encodeNetwork(spec.network()));
         n.set("input", encodePayload(spec.input(), media));
         n.set("stop", encodeSpecs(spec.stopRules(), "rule"));
         n.set("observe", encodeSpecs(spec.observeRules(), "rule"));
@@ -215,6 +195,33 @@ public final class JsonCodec {
         return n;
     }
 
+    /** A network: its nodes (id, model, parameters, templates), links and entry. */
+    public ObjectNode encodeNetwork(RunSpec.NetworkSpec spec) {
+        ObjectNode network = mapper.createObjectNode();
+        ArrayNode nodes = network.putArray("nodes");
+        for (RunSpec.NodeSpec node : spec.nodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("id", node.id());
+            o.put("model", node.model().toString());
+            if (!node.parameters().isEmpty()) {
+                o.set("parameters", mapper.valueToTree(node.parameters().asMap()));
+            }
+            if (node.template() != null) {
+                o.put("template", node.template());
+            }
+            if (!node.parameterTemplates().isEmpty()) {
+                o.set("parameter_templates", mapper.valueToTree(node.parameterTemplates()));
+            }
+        }
+        ObjectNode links = network.putObject("links");
+        spec.links().forEach((from, tos) -> {
+            ArrayNode to = links.putArray(from);
+            tos.forEach(to::add);
+        });
+        network.put("entry", spec.entry());
+        return network;
+    }
+
     /**
      * A spec, as the store writes it or as a person writes it: {@code network} may also be a list
      * of model ids (a ring), links and entry may be left out (a ring of the nodes in order), and
@@ -222,7 +229,35 @@ public final class JsonCodec {
      */
     public RunSpec decodeSpec(JsonNode n, MediaSource media) {
         requireObject(n, "spec");
-        JsonNode net = required(n, "network");
+        RunSpec.NetworkSpec network = decodeNetwork(required(n, "network"));
+        String durability = optionalText(n, "durability");
+        Durability d;
+        try {
+            d = durability == null ? Durability.FLUSH : Durability.valueOf(durability.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("durability '" + durability + "' is unknown; use flush or fsync");
+        }
+        String timeout = optionalText(n, "embedding_timeout");
+        JsonNode pacing = n.get("pacing");
+        JsonNode maxPredictions = n.get("max_predictions");
+        if (!isAbsent(maxPredictions) && !maxPredictions.canConvertToLong()) {
+            throw new MalformedRecordException("field 'max_predictions' is not a whole number: " + maxPredictions);
+        }
+        return new RunSpec(network, decodePayload(required(n, "input"), "input", media),
+                decodeSpecs(n.get("stop"), "stop", "rule"), decodeSpecs(n.get("observe"), "observe", "rule"),
+                decodeTexts(n.get("embedders"), "embedders"),
+                timeout == null ? null : parseDuration(timeout, "embedding_timeout"),
+                isAbsent(pacing) ? null : decodeComponent(pacing, "pacing", "kind"),
+                optionalInt(n, "max_branches", 8),
+                isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
+                !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+    }
+
+    /**
+     * A network: an object with {@code nodes} (and optionally {@code links} and {@code entry}: a ring
+     * of the nodes in order without them), or a list of model ids (a ring).
+     */
+    public RunSpec.NetworkSpec decodeNetwork(JsonNode net) {
         List<RunSpec.NodeSpec> nodes = new ArrayList<>();
         Map<String, List<String>> links = new LinkedHashMap<>();
         String entry = null;
@@ -282,28 +317,7 @@ public final class JsonCodec {
         if (links.isEmpty()) {
             links = RingIds.ringLinks(nodes.stream().map(RunSpec.NodeSpec::id).toList());
         }
-        String durability = optionalText(n, "durability");
-        Durability d;
-        try {
-            d = durability == null ? Durability.FLUSH : Durability.valueOf(durability.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new MalformedRecordException("durability '" + durability + "' is unknown; use flush or fsync");
-        }
-        String timeout = optionalText(n, "embedding_timeout");
-        JsonNode pacing = n.get("pacing");
-        JsonNode maxPredictions = n.get("max_predictions");
-        if (!isAbsent(maxPredictions) && !maxPredictions.canConvertToLong()) {
-            throw new MalformedRecordException("field 'max_predictions' is not a whole number: " + maxPredictions);
-        }
-        return new RunSpec(new RunSpec.NetworkSpec(nodes, links, entry),
-                decodePayload(required(n, "input"), "input", media),
-                decodeSpecs(n.get("stop"), "stop", "rule"), decodeSpecs(n.get("observe"), "observe", "rule"),
-                decodeTexts(n.get("embedders"), "embedders"),
-                timeout == null ? null : parseDuration(timeout, "embedding_timeout"),
-                isAbsent(pacing) ? null : decodeComponent(pacing, "pacing", "kind"),
-                optionalInt(n, "max_branches", 8),
-                isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
-                !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+        return new RunSpec.NetworkSpec(nodes, links, entry);
     }
 
     private ArrayNode encodeSpecs(List<Spec> specs, String nameField) {
@@ -734,6 +748,10 @@ public final class JsonCodec {
             if (mediaType == null) {
                 mediaType = MediaTypes.forFileName(file).orElse(null);
             }
+        } else if (!isAbsent(n.get("sha256"))) {
+            // Media named by its digest alone, as the public form (dev.panic.json.RunJson) writes it.
+            String sha = requiredText(n, "sha256").toLowerCase(Locale.ROOT);
+            data = media.get(null, sha, isAbsent(n.get("size")) ? null : requiredInt(n, "size"));
         } else {
             throw new MalformedRecordException("'" + field + "' has neither text, nor a media file, nor data");
         }
@@ -784,7 +802,7 @@ public final class JsonCodec {
         return n;
     }
 
-    private ObjectNode encodeStopReason(StopReason r) {
+    public ObjectNode encodeStopReason(StopReason r) {
         ObjectNode n = mapper.createObjectNode();
         n.put("rule", r.rule());
         n.put("message", r.message());
@@ -838,7 +856,7 @@ public final class JsonCodec {
                 isAbsent(cost) ? null : number(cost, "cost_usd"), extras);
     }
 
-    private static StopReason decodeStopReason(JsonNode n) {
+    public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
         return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
                 optionalInt(n, "pattern_start"), optionalInt(n, "period"),
