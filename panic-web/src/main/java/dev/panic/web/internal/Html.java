@@ -66,7 +66,7 @@ final class Html {
                 <link rel="icon" href="data:image/svg+xml,%%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%%3E%%3Ccircle cx='16' cy='16' r='12' fill='none' stroke='%%23ff5c8a' stroke-width='5'/%%3E%%3C/svg%%3E">
                 </head>
                 <body data-page="%s"%s>
-                %s<main class="%s">
+                %s<main class="page-%s">
                 %s
                 </main>
                 <div id="toasts" aria-live="polite"></div>

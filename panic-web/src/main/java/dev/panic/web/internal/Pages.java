@@ -244,7 +244,7 @@ final class Pages {
                     <ol class="chain" id="chain"></ol>
                     <div class="row"><button type="button" class="btn" id="add-step">Add a model</button>
                     <span class="loop-check" id="loop-check"></span></div>
-                    <details class="platforms"><summary>Platforms</summary><ul id="platforms"></ul></details>
+                    <details class="platforms" open><summary>Platforms</summary><ul id="platforms"></ul></details>
                   </section>
                   <section class="panel">
                     <h2>Input</h2>
@@ -285,14 +285,14 @@ final class Pages {
                   <span class="watch-net">%s</span>
                   <span data-status-badge>%s</span>
                   <span class="spacer"></span>
-                  <span class="watch-hint">send the next input: <b>%s</b></span>
                   <button class="btn small ghost" data-view="grid">Grid</button>
                   <button class="btn small ghost" data-view="single">Single</button>
                   <button class="btn small ghost" data-view="fullscreen">Full screen</button>
                   <a class="btn small ghost" href="/runs/%s">Back</a>
                 </div>
                 <div class="wall grid" id="wall"></div>
-                """.formatted(chain(info.spec().network()), Html.status(info.status()), esc(promptUrl), esc(info.id()));
+                <div class="wall-hint">send the next input: <b>%s</b></div>
+                """.formatted(chain(info.spec().network()), Html.status(info.status()), esc(info.id()), esc(promptUrl));
         return Html.page("Watch " + info.id(), "watch", "data-run=\"" + esc(info.id()) + "\" data-status=\""
                 + esc(info.status().name().toLowerCase(Locale.ROOT)) + "\"", body, "", 0);
     }

@@ -55,6 +55,9 @@
 
   function setStatus(status) {
     const s = lower(status);
+    const now = body.dataset.status;
+    // An answer to a click can arrive after the run's end was told: an ended run does not come back to life here.
+    if (now && now !== "running" && now !== "paused" && (s === "running" || s === "paused")) return;
     body.dataset.status = s;
     for (const holder of $$("[data-status-badge]")) {
       holder.innerHTML = "";
@@ -113,8 +116,9 @@
       if (!c) {
         c = el("article", { class: "card", "data-seq": seq });
         cards.set(seq, c);
-        const after = [...cards.keys()].filter((k) => k > seq).sort((a, b) => a - b)[0];
-        if (after !== undefined && cards.get(after).isConnected) outputs.insertBefore(c, cards.get(after));
+        // Newest first: before the latest output older than this one.
+        const older = [...cards.keys()].filter((k) => k < seq).sort((a, b) => b - a)[0];
+        if (older !== undefined && cards.get(older).isConnected) outputs.insertBefore(c, cards.get(older));
         else outputs.append(c);
       }
       return c;
@@ -129,11 +133,12 @@
 
     function meta(p) {
       const m = el("div", { class: "meta" });
-      m.append(el("span", { class: "seq", text: "#" + p.sequence }));
-      m.append(el("span", { text: p.node }));
-      m.append(el("span", { text: p.model }));
-      m.append(el("span", { class: "rev", "data-rev": p.revision || 0, text: "rev " + (p.revision || 0) }));
-      if (p.started_at && p.finished_at) m.append(el("span", { text: seconds(p.started_at, p.finished_at) }));
+      m.append(el("div", { class: "l1" }, el("span", { class: "seq", text: "#" + p.sequence }),
+        el("span", { class: "model", text: p.model })));
+      const l2 = el("div", { class: "l2" }, el("span", { text: "node " + p.node }),
+        el("span", { class: "rev", "data-rev": p.revision || 0, text: "rev " + (p.revision || 0) }));
+      if (p.started_at && p.finished_at) l2.append(el("span", { text: seconds(p.started_at, p.finished_at) }));
+      m.append(l2);
       return m;
     }
 
