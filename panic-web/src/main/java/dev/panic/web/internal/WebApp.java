@@ -141,15 +141,23 @@ public final class WebApp implements AutoCloseable {
 
     @Override
     public void close() {
+        // Closing from a thread that was interrupted out of await(): Jetty must still stop cleanly.
+        boolean interrupted = Thread.interrupted();
         try {
             live.close();
         } finally {
-            if (javalin != null) {
-                javalin.stop();
+            try {
+                if (javalin != null) {
+                    javalin.stop();
+                }
+            } finally {
+                senders.shutdownNow();
+                timers.shutdownNow();
+                closed.countDown();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            senders.shutdownNow();
-            timers.shutdownNow();
-            closed.countDown();
         }
     }
 
