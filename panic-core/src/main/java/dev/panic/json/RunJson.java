@@ -1,5 +1,13 @@
 package dev.panic.json;
 
+import static dev.panic.internal.store.JsonCodec.isAbsent;
+import static dev.panic.internal.store.JsonCodec.parseStatus;
+import static dev.panic.internal.store.JsonCodec.requireArray;
+import static dev.panic.internal.store.JsonCodec.required;
+import static dev.panic.internal.store.JsonCodec.requiredInstant;
+import static dev.panic.internal.store.JsonCodec.requiredInt;
+import static dev.panic.internal.store.JsonCodec.requiredText;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -24,15 +32,11 @@ import dev.panic.Revision;
 import dev.panic.RunEvent;
 import dev.panic.RunInfo;
 import dev.panic.RunSpec;
-import dev.panic.RunStatus;
 import dev.panic.Similarity;
-import dev.panic.Template;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.store.JsonCodec;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -248,7 +252,7 @@ public final class RunJson {
         return n;
     }
 
-    /** A run spec as a JSON tree, its input media named by hash (for a spec that stands alone, see {@link RunSpecJson#write}). */
+    /** A run spec as a JSON tree, its input media named by hash (a spec that stands alone: {@link RunSpecJson#write}). */
     public ObjectNode toTree(RunSpec spec) {
         Objects.requireNonNull(spec, "spec");
         ObjectNode n = CODEC.mapper().createObjectNode();
@@ -293,49 +297,52 @@ public final class RunJson {
     public RunEvent readEvent(JsonNode n) {
         return decoding("event", () -> {
             checkFormat(n);
-            String type = text(n, "type");
-            String run = text(n, "run_id");
+            String type = requiredText(n, "type");
+            String run = requiredText(n, "run_id");
             JsonCodec.MediaSource media = mediaSource(n);
             switch (type) {
                 case "started":
                     return new RunEvent.Started(run, network(required(n, "network")),
-                            CODEC.decodePayload(required(n, "input"), "input", media), instant(n, "at"),
-                            integer(n, "first_sequence"), isAbsent(n.get("parent")) ? null : lineage(n.get("parent")));
+                            CODEC.decodePayload(required(n, "input"), "input", media), requiredInstant(n, "at"),
+                            requiredInt(n, "first_sequence"),
+                            isAbsent(n.get("parent")) ? null : lineage(n.get("parent")));
                 case "prediction_started":
-                    return new RunEvent.PredictionStarted(run, integer(n, "sequence"), text(n, "node"),
-                            ModelId.parse(text(n, "model")), CODEC.decodePayload(required(n, "input"), "input", media),
-                            instant(n, "at"), integer(n, "revision"));
+                    return new RunEvent.PredictionStarted(run, requiredInt(n, "sequence"), requiredText(n, "node"),
+                            ModelId.parse(requiredText(n, "model")),
+                            CODEC.decodePayload(required(n, "input"), "input", media),
+                            requiredInstant(n, "at"), requiredInt(n, "revision"));
                 case "partial_output":
-                    return new RunEvent.PartialOutput(run, integer(n, "sequence"), ModelId.parse(text(n, "model")),
-                            text(n, "piece"));
+                    return new RunEvent.PartialOutput(run, requiredInt(n, "sequence"),
+                            ModelId.parse(requiredText(n, "model")),
+                            requiredText(n, "piece"));
                 case "prediction_made":
                     return new RunEvent.PredictionMade(run, prediction(required(n, "prediction"), media));
                 case "prediction_failed":
                     return new RunEvent.PredictionFailed(run, prediction(required(n, "prediction"), media));
                 case "embedding_failed":
-                    return new RunEvent.EmbeddingFailed(run, integer(n, "sequence"), text(n, "embedder"),
-                            text(n, "message"));
+                    return new RunEvent.EmbeddingFailed(run, requiredInt(n, "sequence"), requiredText(n, "embedder"),
+                            requiredText(n, "message"));
                 case "measured": {
                     List<Similarity> list = new ArrayList<>();
-                    for (JsonNode s : array(n, "similarities")) {
+                    for (JsonNode s : requireArray(n, "similarities")) {
                         list.add(similarity(s));
                     }
-                    return new RunEvent.Measured(run, integer(n, "sequence"), list);
+                    return new RunEvent.Measured(run, requiredInt(n, "sequence"), list);
                 }
                 case "observed":
                     return new RunEvent.Observed(run, JsonCodec.decodeStopReason(required(n, "reason")));
                 case "steered":
                     return new RunEvent.Steered(run, CODEC.decodeRevision(required(n, "revision"), media));
                 case "branched":
-                    return new RunEvent.Branched(run, text(n, "branch_id"), integer(n, "sequence"),
-                            text(n, "from_node"), text(n, "to_node"));
+                    return new RunEvent.Branched(run, requiredText(n, "branch_id"), requiredInt(n, "sequence"),
+                            requiredText(n, "from_node"), requiredText(n, "to_node"));
                 case "branch_skipped":
-                    return new RunEvent.BranchSkipped(run, integer(n, "sequence"), text(n, "from_node"),
-                            text(n, "to_node"), text(n, "reason"));
+                    return new RunEvent.BranchSkipped(run, requiredInt(n, "sequence"), requiredText(n, "from_node"),
+                            requiredText(n, "to_node"), requiredText(n, "reason"));
                 case "finished":
-                    return new RunEvent.Finished(run, status(text(n, "status")),
+                    return new RunEvent.Finished(run, parseStatus(requiredText(n, "status")),
                             isAbsent(n.get("reason")) ? null : JsonCodec.decodeStopReason(n.get("reason")),
-                            instant(n, "at"));
+                            requiredInstant(n, "at"));
                 default:
                     throw new ValidationException("unknown event type '" + type + "'; known: started,"
                             + " prediction_started, partial_output, prediction_made, prediction_failed,"
@@ -513,28 +520,14 @@ public final class RunJson {
     }
 
     private static Network network(JsonNode n) {
-        RunSpec.NetworkSpec spec = CODEC.decodeNetwork(n);
         Map<String, JsonNode> byId = new HashMap<>();
-        array(n, "nodes").forEach(o -> byId.put(o.get("id").textValue(), o));
-        Network.Builder b = Network.builder();
-        for (RunSpec.NodeSpec ns : spec.nodes()) {
+        requireArray(n, "nodes").forEach(o -> byId.put(o.get("id").textValue(), o));
+        return CODEC.decodeNetwork(n).toNetwork(ns -> {
             JsonNode o = byId.get(ns.id());
-            ModelInfo info = new ModelInfo(ns.model(), Modality.parse(text(o, "input")),
-                    Modality.parse(text(o, "output")), "");
-            Network.Node node = Network.Node.of(ns.id(), Model.of(info, ns.parameters(), DESCRIBED));
-            if (ns.template() != null) {
-                node = node.withTemplate(ns.template());
-            }
-            for (Map.Entry<String, String> t : ns.parameterTemplates().entrySet()) {
-                node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
-            }
-            b.add(node);
-        }
-        if (!spec.isRing()) {
-            spec.links().forEach((from, tos) -> tos.forEach(to -> b.link(from, to)));
-            b.entry(spec.entry());
-        }
-        return b.build();
+            ModelInfo info = new ModelInfo(ns.model(), Modality.parse(requiredText(o, "input")),
+                    Modality.parse(requiredText(o, "output")), "");
+            return Model.of(info, ns.parameters(), DESCRIBED);
+        });
     }
 
     private static Prediction prediction(JsonNode n, JsonCodec.MediaSource media) {
@@ -556,7 +549,7 @@ public final class RunJson {
     }
 
     private static Lineage lineage(JsonNode n) {
-        return new Lineage(text(n, "run_id"), integer(n, "sequence"),
+        return new Lineage(requiredText(n, "run_id"), requiredInt(n, "sequence"),
                 !isAbsent(n.get("branch")) && n.get("branch").asBoolean());
     }
 
@@ -579,9 +572,9 @@ public final class RunJson {
     }
 
     private static Similarity similarity(JsonNode n) {
-        return new Similarity(text(n, "embedder"), integer(n, "sequence"), integer(n, "lap"),
-                isAbsent(n.get("previous")) ? null : integer(n, "previous"), number(n, "to_previous"),
-                integer(n, "origin"), number(n, "to_origin"));
+        return new Similarity(requiredText(n, "embedder"), requiredInt(n, "sequence"), requiredInt(n, "lap"),
+                isAbsent(n.get("previous")) ? null : requiredInt(n, "previous"), number(n, "to_previous"),
+                requiredInt(n, "origin"), number(n, "to_origin"));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -633,75 +626,8 @@ public final class RunJson {
         }
     }
 
-    private static boolean isAbsent(JsonNode n) {
-        return n == null || n.isNull() || n.isMissingNode();
-    }
-
-    private static JsonNode required(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (isAbsent(v)) {
-            throw new ValidationException("field '" + field + "' is missing");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = required(n, field);
-        if (!v.isTextual()) {
-            throw new ValidationException("field '" + field + "' is not a string: " + v);
-        }
-        return v.textValue();
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = required(n, field);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new ValidationException("field '" + field + "' is not a whole number: " + v);
-        }
-        return v.intValue();
-    }
-
     private static Double number(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (isAbsent(v)) {
-            return null;
-        }
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (v.isTextual()) {
-            try {
-                return Double.parseDouble(v.textValue()); // NaN and Infinity, as Jackson writes them
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        throw new ValidationException("field '" + field + "' is not a number: " + v);
-    }
-
-    private static JsonNode array(JsonNode n, String field) {
-        JsonNode v = required(n, field);
-        if (!v.isArray()) {
-            throw new ValidationException("field '" + field + "' is not a list");
-        }
-        return v;
-    }
-
-    private static Instant instant(JsonNode n, String field) {
-        String s = text(n, field);
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new ValidationException("field '" + field + "' is not an ISO-8601 instant: '" + s + "'", e);
-        }
-    }
-
-    private static RunStatus status(String s) {
-        try {
-            return RunStatus.valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("unknown run status '" + s + "'", e);
-        }
+        return isAbsent(n.get(field)) ? null : JsonCodec.number(n.get(field), field);
     }
 
     private static <T> JsonSerializer<T> serializer(java.util.function.Function<T, JsonNode> toTree) {

@@ -175,7 +175,7 @@ class BrowserTest {
         shot("watch-grid");
         driver.findElement(By.tagName("body")).sendKeys("s");
         waiting().until(d -> d.findElement(By.id("wall")).getAttribute("class").contains("single"));
-        Thread.sleep(400); // the newest tile's entrance animation
+        Thread.sleep(900); // the newest tile's entrance animation
         shot("watch-single");
 
         // The visitor's page, phone-sized: sends the next input.

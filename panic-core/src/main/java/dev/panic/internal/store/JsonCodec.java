@@ -882,7 +882,7 @@ public final class JsonCodec {
         return v;
     }
 
-    private static RunStatus parseStatus(String s) {
+    public static RunStatus parseStatus(String s) {
         try {
             return RunStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -928,11 +928,11 @@ public final class JsonCodec {
 
     // ---------------------------------------------------------------- field access
 
-    private static boolean isAbsent(JsonNode n) {
+    public static boolean isAbsent(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode();
     }
 
-    private static JsonNode required(JsonNode n, String field) {
+    public static JsonNode required(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (isAbsent(v)) {
             throw new MalformedRecordException("field '" + field + "' is missing");
@@ -946,7 +946,7 @@ public final class JsonCodec {
         }
     }
 
-    private static JsonNode requireArray(JsonNode n, String field) {
+    public static JsonNode requireArray(JsonNode n, String field) {
         JsonNode v = required(n, field);
         if (!v.isArray()) {
             throw new MalformedRecordException("field '" + field + "' is not a list");
@@ -961,7 +961,7 @@ public final class JsonCodec {
         return v.textValue();
     }
 
-    private static String requiredText(JsonNode n, String field) {
+    public static String requiredText(JsonNode n, String field) {
         return textValue(required(n, field), field);
     }
 
@@ -970,7 +970,7 @@ public final class JsonCodec {
         return isAbsent(v) ? null : textValue(v, field);
     }
 
-    private static int requiredInt(JsonNode n, String field) {
+    public static int requiredInt(JsonNode n, String field) {
         JsonNode v = required(n, field);
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new MalformedRecordException("field '" + field + "' is not a whole number: " + v);
@@ -987,7 +987,7 @@ public final class JsonCodec {
     }
 
     /** A number; also "NaN" and "Infinity" as strings, which is how Jackson writes those by default. */
-    private static double number(JsonNode v, String field) {
+    public static double number(JsonNode v, String field) {
         if (v.isNumber()) {
             return v.doubleValue();
         }
@@ -1001,7 +1001,7 @@ public final class JsonCodec {
         throw new MalformedRecordException("field '" + field + "' is not a number: " + v);
     }
 
-    private static Instant requiredInstant(JsonNode n, String field) {
+    public static Instant requiredInstant(JsonNode n, String field) {
         return parseInstant(requiredText(n, field), field);
     }
 

@@ -238,9 +238,7 @@
       },
       steered(e) {
         const r = e.revision;
-        const what = r.changes.map((c) => c.change + (c.node ? " of " + c.node : "")
-          + (c.template !== undefined ? ": “" + c.template + "”" : "") + (c.model ? ": " + c.model : "")
-          + (c.input && c.input.text ? ": “" + c.input.text + "”" : "")).join(", ");
+        const what = r.changes.map(describeChange).join("; ");
         note("steered", `<b>rev ${r.number}</b> from #${r.after_sequence + 1}: ${escapeHtml(what)}`, r.at);
         const rev = $("[data-revision]");
         if (rev) rev.textContent = "rev " + r.number;
@@ -329,6 +327,22 @@
           toast(err.message, "bad");
         }
       });
+    }
+  }
+
+  /** One steering change in words, e.g. painter's template: “a watercolour of {input}”. */
+  function describeChange(c) {
+    const q = (t) => "“" + t + "”";
+    switch (c.change) {
+      case "template": return c.node + "'s template: " + (c.template ? q(c.template) : "none");
+      case "parameter_template": return c.node + "'s " + c.parameter + ": " + (c.template ? q(c.template) : "none");
+      case "parameters": return c.node + "'s parameters: " + JSON.stringify(c.parameters);
+      case "model": return c.node + " calls " + c.model;
+      case "inject": return "next input" + (c.node ? " for " + c.node : "") + ": "
+        + (c.input.modality === "text" ? q(c.input.text) : c.input.modality);
+      case "max_steps": return "limit of " + c.steps + " outputs";
+      case "max_duration": return "time limit " + c.limit;
+      default: return c.change;
     }
   }
 
