@@ -172,6 +172,12 @@ class BrowserTest {
         driver.get(url("/runs/" + runId + "/watch"));
         waiting().until(d -> count("#wall .tile") >= 6);
         Thread.sleep(800); // the tiles' entrance animation
+        // The wall shows the latest outputs, in order, at most 12.
+        List<Integer> tiles = driver.findElements(By.cssSelector("#wall .tile")).stream()
+                .map(t -> Integer.parseInt(t.getAttribute("data-seq"))).toList();
+        assertThat(tiles).hasSizeLessThanOrEqualTo(12).isSorted();
+        assertThat(tiles.get(tiles.size() - 1) - tiles.get(0)).isEqualTo(tiles.size() - 1);
+        assertThat(tiles.get(tiles.size() - 1)).isGreaterThanOrEqualTo(store.info(runId).predictions() - 2);
         shot("watch-grid");
         driver.findElement(By.tagName("body")).sendKeys("s");
         waiting().until(d -> d.findElement(By.id("wall")).getAttribute("class").contains("single"));

@@ -179,11 +179,15 @@ public final class DirectoryRunStore implements RunStore {
         if (!Files.isRegularFile(runFile)) {
             throw notFound(runId);
         }
+        // The lock is looked at before run.json is read: a writer saves the run's end and then lets the
+        // lock go, so a run read as live after the lock was seen free was left so by a writer that died.
+        // (Looked at only after the read, a run ending meanwhile would read as interrupted.)
+        boolean heldBefore = RunLock.isHeld(runDir);
         JsonNode node = readRunNode(runFile);
         String parent = parentOf(node);
         RunInfo info = decodeRunInfo(runFile, node, new MediaFiles(runDir, parent == null ? List.of()
                 : ancestorDirs(parent)));
-        if (!info.status().isFinal() && !RunLock.isHeld(runDir)) {
+        if (!info.status().isFinal() && !heldBefore && !RunLock.isHeld(runDir)) {
             return info.withStatus(RunStatus.INTERRUPTED);
         }
         return info;

@@ -351,12 +351,15 @@ public final class WebApp implements AutoCloseable {
 
     private ObjectNode stateJson(String id) {
         Optional<Run> run = live.run(id);
-        RunInfo info = run.map(Run::info).orElseGet(() -> store.info(id));
+        return stateJson(run.map(Run::info).orElseGet(() -> store.info(id)), run.isPresent());
+    }
+
+    private ObjectNode stateJson(RunInfo info, boolean hosted) {
         ObjectNode n = Json.object();
         n.put("type", "state");
-        n.put("run_id", id);
+        n.put("run_id", info.id());
         n.put("status", info.status().name());
-        n.put("hosted", run.isPresent());
+        n.put("hosted", hosted);
         n.set("info", json.toTree(info));
         return n;
     }
@@ -505,7 +508,8 @@ public final class WebApp implements AutoCloseable {
         jsonBody(ctx);
         Run run = hostedRun(runId(ctx));
         action.apply(run);
-        jsonAnswer(ctx, 200, stateJson(run.id()));
+        // The run's own state: its store may not have saved an end that has just happened.
+        jsonAnswer(ctx, 200, stateJson(run.info(), !run.status().isFinal()));
     }
 
     /** The run if this server runs it; otherwise a 409 that says where it is controlled. */

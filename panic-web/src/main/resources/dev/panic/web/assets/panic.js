@@ -53,10 +53,13 @@
   const seconds = (from, to) => ((new Date(to) - new Date(from)) / 1000).toFixed(1) + " s";
   const time = (at) => new Date(at).toLocaleTimeString();
 
-  function setStatus(status) {
+  /** Shows the run's status; once its end has been told ({@code ended}), nothing later changes it. */
+  function setStatus(status, ended) {
     const s = lower(status);
     const now = body.dataset.status;
     // An answer to a click can arrive after the run's end was told: an ended run does not come back to life here.
+    if (body.dataset.ended && !ended) return;
+    if (ended) body.dataset.ended = "1";
     if (now && now !== "running" && now !== "paused" && (s === "running" || s === "paused")) return;
     body.dataset.status = s;
     for (const holder of $$("[data-status-badge]")) {
@@ -250,7 +253,7 @@
         note("observed", `no branch from #${e.sequence} to ${escapeHtml(e.to_node)}: ${escapeHtml(e.reason)}`);
       },
       finished(e) {
-        setStatus(e.status);
+        setStatus(e.status, true);
         for (const t of timers.values()) clearInterval(t);
         $$(".card.working").forEach((c) => c.remove());
         const box = $("[data-stop-reason]");
@@ -364,19 +367,43 @@
       tile.append(v.classList.contains("media") ? v.firstChild : v);
       tile.append(el("div", { class: "cap", text: "#" + p.sequence + " · " + p.model }));
       wall.append(tile);
-      while (wall.children.length > keep) wall.firstElementChild.remove();
+      // The oldest go, except the one the single view is holding on screen.
+      const tiles = $$(".tile", wall);
+      let extra = tiles.length - keep;
+      for (const t of tiles) {
+        if (extra <= 0) break;
+        if (!t.classList.contains("current")) { t.remove(); extra--; }
+      }
+      if (!$(".tile.current", wall)) showNewest(true);
     }
     follow({
       prediction_made: (e) => add(e.prediction),
-      finished: (e) => setStatus(e.status),
+      finished: (e) => setStatus(e.status, true),
       state: (e) => setStatus(e.status),
     });
-    function view(mode) {
-      if (mode === "fullscreen") {
+    // One at a time, each output stays on screen a few seconds however fast the loop goes.
+    const hold = 4000;
+    let shownAt = 0;
+    let mode = "grid";
+    function showNewest(force) {
+      if (mode !== "single") return;
+      const newest = wall.lastElementChild;
+      if (!newest || !newest.classList.contains("tile")) return;
+      if (!force && Date.now() - shownAt < hold) return;
+      $$(".tile.current", wall).forEach((t) => t.classList.remove("current"));
+      newest.classList.add("current");
+      shownAt = Date.now();
+    }
+    setInterval(() => showNewest(false), 500);
+    function view(next) {
+      if (next === "fullscreen") {
         if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen?.();
         return;
       }
+      mode = next;
       wall.className = "wall " + mode;
+      if (mode === "single") showNewest(true);
+      else $$(".tile.current", wall).forEach((t) => t.classList.remove("current"));
     }
     $$("[data-view]").forEach((b) => b.addEventListener("click", () => view(b.dataset.view)));
     document.addEventListener("keydown", (e) => {
@@ -390,8 +417,8 @@
       clearTimeout(hide);
       hide = setTimeout(() => body.classList.remove("show-bar"), 2500);
     });
-    const mode = new URLSearchParams(location.search).get("view");
-    if (mode === "single" || mode === "grid") view(mode);
+    const asked = new URLSearchParams(location.search).get("view");
+    if (asked === "single" || asked === "grid") view(asked);
   }
 
   // ------------------------------------------------------------------ the visitor's prompt
