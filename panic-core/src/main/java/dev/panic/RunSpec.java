@@ -87,6 +87,29 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
         }
 
         /**
+         * The network this describes, built with the model each node calls and checked as
+         * {@link Network.Builder#build()} checks.
+         *
+         * @param models the model for a node (with the node's parameters), e.g. looked up in {@link Platforms}
+         */
+        public Network toNetwork(java.util.function.Function<NodeSpec, Model> models) {
+            Network.Builder b = Network.builder();
+            for (NodeSpec n : nodes) {
+                Network.Node node = Network.Node.of(n.id(), models.apply(n)).withTemplate(n.template())
+                        .withRejection(n.rejection());
+                for (Map.Entry<String, String> t : n.parameterTemplates().entrySet()) {
+                    node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
+                }
+                b.add(node);
+            }
+            if (!isRing()) {
+                links.forEach((from, tos) -> tos.forEach(to -> b.link(from, to)));
+                b.entry(entry);
+            }
+            return b.build();
+        }
+
+        /**
          * A ring as its model ids joined by arrows ({@code sim:painter -> sim:describer -> (loop)}),
          * another graph as its links.
          */

@@ -204,8 +204,8 @@ final class AnalyseCommand implements Callable<Integer> {
                     embedder, report.threshold(), report.attractors().size()));
             int n = 1;
             for (Attractor at : report.attractors()) {
-                console.line(String.format(Locale.ROOT, "  %d. %d run(s), cohesion %.3f, e.g. %s step %d: %s", n++,
-                        at.size(), at.cohesion(), at.representativeRunId(), at.representativeSequence() + 1,
+                console.line(String.format(Locale.ROOT, "  %d. %d run(s), cohesion %.3f, e.g. %s #%d: %s", n++,
+                        at.size(), at.cohesion(), at.representativeRunId(), at.representativeSequence(),
                         at.representativeOutput().summary(80)));
             }
         }

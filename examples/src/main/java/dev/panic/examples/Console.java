@@ -2,12 +2,20 @@ package dev.panic.examples;
 
 import java.io.PrintWriter;
 
-/** Where the commands write: results to out, problems to err; an in-place status line on terminals. */
+/**
+ * Where the commands write: results to out, problems to err; on terminals, a status line under the
+ * results that says what is going on now. Every line printed goes above the status line, which is
+ * drawn again after it, so a line never wipes the status of a call still at work.
+ */
 final class Console {
+    /** Columns the status line may take: it must not wrap, or a carriage return could not redraw it. */
+    private static final int WIDTH = columns();
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
-    private int statusWidth;
+    private String status = "";
+    private int shown;
 
     Console(PrintWriter out, PrintWriter err, boolean interactive) {
         this.out = out;
@@ -15,33 +23,64 @@ final class Console {
         this.interactive = interactive;
     }
 
-    synchronized void line(String s) {
-        clearStatus();
-        out.println(s);
-        out.flush();
+    boolean interactive() {
+        return interactive;
     }
 
-    /** A transient line (e.g. "calling sim:painter…") that the next line overwrites; terminals only. */
+    synchronized void line(String s) {
+        erase();
+        out.println(s);
+        draw();
+    }
+
+    /** What the status line says from now on (empty for none); terminals only. */
     synchronized void status(String s) {
         if (!interactive) {
             return;
         }
-        clearStatus();
-        out.print(s);
-        out.flush();
-        statusWidth = s.length();
+        String next = s == null ? "" : fit(s);
+        if (next.equals(status) && shown > 0) {
+            return;
+        }
+        erase();
+        status = next;
+        draw();
     }
 
     synchronized void error(String s) {
-        clearStatus();
+        erase();
+        out.flush();
         err.println("panic: " + s);
         err.flush();
+        draw();
     }
 
-    private void clearStatus() {
-        if (statusWidth > 0) {
-            out.print("\r" + " ".repeat(statusWidth) + "\r");
-            statusWidth = 0;
+    private void erase() {
+        if (shown > 0) {
+            out.print("\r" + " ".repeat(shown) + "\r");
+            shown = 0;
+        }
+    }
+
+    private void draw() {
+        if (interactive && !status.isEmpty()) {
+            out.print(status);
+            shown = status.length();
+        }
+        out.flush();
+    }
+
+    private static String fit(String s) {
+        String one = s.replace('\n', ' ').replace('\r', ' ');
+        return one.length() <= WIDTH ? one : one.substring(0, WIDTH - 1) + "…";
+    }
+
+    private static int columns() {
+        try {
+            int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", ""));
+            return Math.max(20, c - 1);
+        } catch (NumberFormatException e) {
+            return 79;
         }
     }
 }

@@ -97,7 +97,7 @@ final class ForkCommand implements Callable<Integer> {
         if (maxSteps != null) {
             builder.maxSteps(maxSteps);
         }
-        console.line("forking " + runId + " after prediction " + at + (changes.isEmpty() ? "" : " with " + changes));
+        console.line("forking " + runId + " after #" + at + (changes.isEmpty() ? "" : " with " + changes));
         return RunWatch.follow(builder, console, maxSteps != null ? maxSteps : RunWatch.stepLimit(info.spec()),
                 outputDir);
     }

@@ -1,7 +1,15 @@
 package dev.panic.examples;
 
 import dev.panic.Platforms;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +17,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code panic} command-line program: {@code run} a network of models, {@code resume} or
  * {@code fork} a saved run, list the saved {@code runs}, list the {@code models} of every platform,
- * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs.
+ * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs, {@code report} them
+ * as pages, {@code serve} the web frontend.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -29,8 +38,13 @@ public final class PanicCli implements Runnable {
 
     /** Runs the program and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
+        // UTF-8 whatever the locale says: under LANG=C the JVM's default would turn every "→" and "é" into "?".
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setOut(stdout);
+        System.setErr(stderr);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         System.exit(execute(Platforms::discover, out, err, System.console() != null, args));
     }
 
@@ -53,6 +67,7 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("export", new ExportCommand(console))
                 .addSubcommand("analyse", new AnalyseCommand(console))
                 .addSubcommand("report", new ReportCommand(console))
+                .addSubcommand("serve", new ServeCommand(platforms, console))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));
@@ -64,12 +79,34 @@ public final class PanicCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version from the jar's manifest, or "development" when run from classes. */
+    /**
+     * The version from the jar's manifest ({@code Implementation-Version}), else from the
+     * {@code version.properties} Maven filled in when it built the classes (tests, an IDE).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"panic " + version()};
+        }
+
+        static String version() {
             String v = PanicCli.class.getPackage().getImplementationVersion();
-            return new String[] {"panic " + (v == null ? "development" : v)};
+            if (v != null) {
+                return v;
+            }
+            try (InputStream in = PanicCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    String built = p.getProperty("version");
+                    if (built != null && !built.isBlank() && !built.startsWith("${")) {
+                        return built;
+                    }
+                }
+            } catch (IOException e) {
+                // fall through: the version is unknown
+            }
+            return "(version unknown: built without Maven)";
         }
     }
 

@@ -41,8 +41,17 @@ final class RunWatch {
      */
     static int follow(Run.Builder builder, Console console, Integer total, Path storeDir) {
         Progress progress = new Progress(console, total);
-        Run run = builder.listener(progress).start();
+        Run run;
+        try {
+            run = builder.listener(progress).start();
+        } catch (RuntimeException e) {
+            progress.close();
+            throw e;
+        }
         console.line("run:     " + run.id());
+        if (total != null) {
+            console.line("limit:   " + total + " outputs, #0 to #" + (total - 1));
+        }
         AtomicBoolean analysing = new AtomicBoolean();
         CountDownLatch analysed = new CountDownLatch(1);
         // Saves the analysis once, whoever gets there first; the other waits for it, since on Ctrl-C (or a
@@ -71,6 +80,7 @@ final class RunWatch {
         try {
             run.await();
         } finally {
+            progress.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
@@ -125,11 +135,8 @@ final class RunWatch {
         StopReason reason = run.stopReason().orElseThrow();
         console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
                 run.status().name().toLowerCase(Locale.ROOT), run.size(), reason.message(), reason.rule()));
-        for (StopReason seen : run.observations()) {
-            console.line("observed: " + seen.message() + " (" + seen.rule() + ")");
-        }
         for (Run branch : run.branches()) {
-            console.line("branch:  " + branch.id() + " from prediction " + branch.parent().orElseThrow().sequence()
+            console.line("branch:  " + branch.id() + " from #" + branch.parent().orElseThrow().sequence()
                     + ", " + branch.status().name().toLowerCase(Locale.ROOT) + " after " + branch.size()
                     + " predictions");
         }
@@ -142,54 +149,111 @@ final class RunWatch {
         }
     }
 
-    /** Prints a line per step, and on terminals a transient line while a model works. */
-    static final class Progress implements dev.panic.RunListener {
+    /**
+     * Prints a line per output as it is made, and on terminals a status line under them naming the
+     * call at work, for how long, and the text it has streamed so far. Numbers are the outputs'
+     * sequence numbers ({@code #0} first), as stop reasons, saved runs and {@code fork --at} count.
+     */
+    static final class Progress implements dev.panic.RunListener, AutoCloseable {
+        /** A model call at work: which model, since when, what it has streamed. */
+        private record Call(ModelId model, long startedNanos, StringBuilder streamed) {
+        }
+
         private final Console console;
-        private final Integer total;
         private final int width;
+        private final java.util.NavigableMap<Integer, Call> atWork = new java.util.TreeMap<>();
+        private final java.util.concurrent.ScheduledExecutorService ticker;
 
         Progress(Console console, Integer total) {
             this.console = console;
-            this.total = total;
-            this.width = total == null ? 1 : String.valueOf(total).length();
+            this.width = total == null ? 1 : String.valueOf(Math.max(0, total - 1)).length();
+            if (console.interactive()) {
+                ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "panic-status-line");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ticker.scheduleAtFixedRate(this::showStatus, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                ticker = null;
+            }
         }
 
         @Override
-        public void onEvent(RunEvent event) {
+        public synchronized void onEvent(RunEvent event) {
             if (event instanceof RunEvent.PredictionStarted s) {
-                console.status(counter(s.sequence()) + s.modelId() + " …");
+                atWork.put(s.sequence(), new Call(s.modelId(), System.nanoTime(), new StringBuilder()));
+            } else if (event instanceof RunEvent.PartialOutput p) {
+                Call c = atWork.get(p.sequence());
+                if (c != null) {
+                    c.streamed().append(p.piece());
+                }
             } else if (event instanceof RunEvent.PredictionMade m) {
+                atWork.remove(m.prediction().sequence());
                 console.line(step(m.prediction(), m.prediction().output().summary(70)));
             } else if (event instanceof RunEvent.Measured m) {
                 for (Similarity sim : m.similarities()) {
                     if (sim.toPrevious() != null) {
-                        console.line(String.format(Locale.ROOT, "%" + (width * 2 + 4) + "s similarity %.3f to output %d,"
-                                        + " %.3f to output %d (%s)", "", sim.toPrevious(), sim.previous(),
+                        console.line(String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d,"
+                                        + " %.3f to #%d (%s)", "", sim.toPrevious(), sim.previous(),
                                 sim.toOrigin() == null ? Double.NaN : sim.toOrigin(), sim.origin(), sim.embedderId()));
                     }
                 }
             } else if (event instanceof RunEvent.EmbeddingFailed f) {
-                console.line("    could not embed step " + (f.sequence() + 1) + " with " + f.embedderId() + ": "
-                        + f.message());
+                console.line("    could not embed #" + f.sequence() + " with " + f.embedderId() + ": " + f.message());
             } else if (event instanceof RunEvent.PredictionFailed f) {
+                atWork.remove(f.prediction().sequence());
                 console.line(step(f.prediction(), "FAILED: " + f.prediction().error().message()));
+            } else if (event instanceof RunEvent.Observed o) {
+                console.line("observed: " + o.reason().message() + " (" + o.reason().rule() + ")");
             } else if (event instanceof RunEvent.Branched b) {
-                console.line("    branch " + b.branchId() + " goes on from output " + b.sequence() + " at node "
-                        + b.toNode());
+                console.line("    branch " + b.branchId() + " goes on from #" + b.sequence() + " at node " + b.toNode());
+            } else if (event instanceof RunEvent.BranchSkipped b) {
+                console.line("    no branch from #" + b.sequence() + " to node " + b.toNode() + ": " + b.reason());
             } else if (event instanceof RunEvent.Steered s) {
-                console.line("    revision " + s.revision().number() + ": " + s.revision().changes());
+                console.line("    revision " + s.revision().number() + " from #" + (s.revision().afterSequence() + 1)
+                        + ": " + s.revision().changes());
+            } else if (event instanceof RunEvent.Finished) {
+                atWork.clear();
             }
+            showStatus();
         }
 
-        private String counter(int sequence) {
-            return total == null ? String.format(Locale.ROOT, "[%d] ", sequence + 1)
-                    : String.format(Locale.ROOT, "[%" + width + "d/%d] ", sequence + 1, total);
+        /** The latest call at work, for how long, and the tail of what it has streamed. */
+        private synchronized void showStatus() {
+            if (!console.interactive()) {
+                return;
+            }
+            Map.Entry<Integer, Call> latest = atWork.lastEntry();
+            if (latest == null) {
+                console.status("");
+                return;
+            }
+            Call c = latest.getValue();
+            double seconds = (System.nanoTime() - c.startedNanos()) / 1e9;
+            String streamed = c.streamed().toString().replaceAll("\\s+", " ").strip();
+            if (streamed.length() > 48) {
+                streamed = "…" + streamed.substring(streamed.length() - 47);
+            }
+            console.status(String.format(Locale.ROOT, "#%-" + width + "d %s working %.1f s%s", latest.getKey(),
+                    c.model(), seconds, streamed.isEmpty() ? " …" : ": " + streamed));
         }
 
         private String step(Prediction p, String what) {
-            // "#n" is the output's sequence number, as stop reasons and saved runs count (from 0).
-            return String.format(Locale.ROOT, "%s%-22s #%-3d %7s  %s", counter(p.sequence()), p.modelId(), p.sequence(),
+            return String.format(Locale.ROOT, "#%-" + width + "d %-22s %7s  %s", p.sequence(), p.modelId(),
                     DurationConverter.format(p.duration()), what);
+        }
+
+        /** Stops redrawing the status line and clears it. */
+        @Override
+        public void close() {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+            synchronized (this) {
+                atWork.clear();
+                console.status("");
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ class OpenAiCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("network: openai:chat/gpt-4o-mini")
-                .contains("[1/3] openai:chat/gpt-4o-mini").contains("A warm afternoon.")
+                .contains("#0 openai:chat/gpt-4o-mini").contains("A warm afternoon.")
                 .contains("(exact-repeat)");
         server.verify(2, postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }

@@ -37,8 +37,8 @@ class PanicCliTest {
         String text = out.toString();
         assertThat(text).contains("network: sim:painter -> sim:describer -> (loop)")
                 .contains("input:   " + RunCommand.DEFAULT_PROMPT)
-                .contains("[ 1/20] sim:painter")
-                .contains("[ 2/20] sim:describer")
+                .contains("#0  sim:painter")
+                .contains("#1  sim:describer")
                 .contains("completed after")
                 .contains("(exact-repeat)")
                 .contains("saved:   " + dir);
@@ -48,7 +48,7 @@ class PanicCliTest {
         }
         assertThat(runs).hasSize(1);
         assertThat(runs.get(0).resolve("run.json")).exists();
-        long steps = text.lines().filter(l -> l.startsWith("[")).count();
+        long steps = text.lines().filter(l -> l.startsWith("#")).count();
         assertThat(Files.readAllLines(runs.get(0).resolve("predictions.jsonl")))
                 .filteredOn(l -> l.contains("\"sequence\"")).hasSize((int) steps);
     }
@@ -58,7 +58,7 @@ class PanicCliTest {
         int code = panic("run", "--no-save", "--observe", "-s", "12", "-n", "sim:contrarian", "-p", "a hot day");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("[12/12] sim:contrarian")
+        assertThat(out.toString()).contains("#11 sim:contrarian")
                 .contains("completed after 12 predictions")
                 .contains("observed: output 2 repeats output 0 exactly: a loop of period 2 (exact-repeat)")
                 .containsPattern("observed: .*a cycle of period 2 \\(cycle\\)")
@@ -71,7 +71,7 @@ class PanicCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .containsPattern("similarity 0\\.\\d{3} to output 0, 0\\.\\d{3} to output 0 \\(minilm\\)")
+                .containsPattern("similarity 0\\.\\d{3} to #0, 0\\.\\d{3} to #0 \\(minilm\\)")
                 .contains("completed after 40 predictions")
                 .containsPattern("observed: outputs \\d+ to \\d+ of model sim:drifter drift away from output 0.*\\(drift\\)");
     }
@@ -120,7 +120,7 @@ class PanicCliTest {
         int code = panic("run", "--no-save", "-s", "3", "-n", "sim:describer,sim:painter", "-i", png.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("input:   image/png").contains("[1/3] sim:describer");
+        assertThat(out.toString()).contains("input:   image/png").contains("#0 sim:describer");
     }
 
     @Test

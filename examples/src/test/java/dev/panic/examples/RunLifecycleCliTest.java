@@ -69,8 +69,8 @@ class RunLifecycleCliTest {
 
         // then
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("intro=sim:contrarian -> painter").contains("[1/5] sim:contrarian")
-                .contains("[2/5] sim:painter").contains("[5/5] sim:describer");
+        assertThat(out.toString()).contains("intro=sim:contrarian -> painter").contains("#0 sim:contrarian")
+                .contains("#1 sim:painter").contains("#4 sim:describer");
         Path runDir = Files.list(runs).findFirst().orElseThrow();
         JsonNode saved = JSON.readTree(runDir.resolve("run.json").toFile());
         assertThat(saved.at("/spec/network/entry").textValue()).isEqualTo("intro");
@@ -113,7 +113,7 @@ class RunLifecycleCliTest {
 
         // when: the finished run goes on to 6 steps, and is forked at 1 with a template
         assertThat(panic("resume", finished, "-s", "6", "-o", dir.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("[5/6] sim:drifter").contains("[6/6] sim:drifter");
+        assertThat(out.toString()).contains("#4 sim:drifter").contains("#5 sim:drifter");
         assertThat(panic("fork", finished, "--at", "1", "--template", "drifter=more {input}", "-o", dir.toString()))
                 .as(err.toString()).isZero();
         assertThat(panic("resume", "crashed", "-o", dir.toString())).as(err.toString()).isZero();

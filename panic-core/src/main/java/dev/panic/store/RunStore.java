@@ -89,6 +89,20 @@ public interface RunStore {
     List<String> children(String runId);
 
     /**
+     * Deletes a saved run: its description, predictions, revisions, media and analysis. Refuses a
+     * run that is live (being written, here or in another process) and a run that has forks or
+     * branches, which read the predictions they share from it: delete those first.
+     *
+     * @throws dev.panic.exception.NotFoundException   if there is no such run
+     * @throws dev.panic.exception.ValidationException naming its children, if it has any
+     * @throws dev.panic.exception.PanicException      if it is live, or its files cannot be deleted
+     * @throws UnsupportedOperationException           if this store does not delete runs
+     */
+    default void delete(String runId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not delete runs");
+    }
+
+    /**
      * Saves an analysis beside its run ({@link RunAnalysis#runId()}), replacing an earlier one. The
      * directory store writes it to {@code analysis.json} in the run's folder.
      *

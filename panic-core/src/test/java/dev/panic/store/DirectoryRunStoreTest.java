@@ -424,6 +424,40 @@ class DirectoryRunStoreTest {
     }
 
     @Test
+    void should_delete_a_run_whole_and_refuse_a_live_run_or_one_with_forks() throws IOException {
+        for (RunStore store : List.of(RunStore.directory(root()), RunStore.memory())) {
+            // given: a finished run with media, a fork of it, and a live run
+            try (RunStore.Recorder r = store.create(completed("p1", Payload.text("x"), T0, 1))) {
+                r.append(ok("p1", 0, Payload.text("x"), image(3)), true);
+            }
+            RunInfo fork = new RunInfo("f1", completed("f1", Payload.text("x"), T0, 1).spec(), RunStatus.COMPLETED,
+                    null, T0, T0, 1, List.of(), new dev.panic.Lineage("p1", 0, false), 0);
+            store.create(fork).close();
+            RunStore.Recorder live = store.create(running("w1", Payload.text("y"), T0));
+
+            // when / then: refused, naming why and what to do
+            assertThatThrownBy(() -> store.delete("p1")).as(store.toString())
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("share its predictions (f1); delete them first");
+            assertThatThrownBy(() -> store.delete("w1")).as(store.toString())
+                    .isInstanceOf(PanicException.class).hasMessageContaining("'w1'").hasMessageMatching(".*(is live|being written).*");
+            assertThatThrownBy(() -> store.delete("nothing")).isInstanceOf(NotFoundException.class);
+
+            // when: the leaves first, then the parent
+            store.delete("f1");
+            store.delete("p1");
+
+            // then
+            assertThat(store.runIds()).containsExactly("w1");
+            live.close();
+            store.delete("w1");
+            assertThat(store.runIds()).isEmpty();
+        }
+        try (Stream<Path> left = Files.list(root())) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void should_refuse_a_prediction_of_another_run() {
         // given
         RunStore store = RunStore.directory(root());

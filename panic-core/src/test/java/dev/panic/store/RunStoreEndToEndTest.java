@@ -34,6 +34,26 @@ class RunStoreEndToEndTest {
     }
 
     @Test
+    void should_never_read_a_run_that_is_ending_here_as_interrupted() throws Exception {
+        // A reader polls while runs stop: the end is saved, then the writer's lock goes. Read between
+        // the two, a run must read as live or as ended, never as left behind by a dead writer.
+        RunStore store = RunStore.directory(tmp.resolve("ending"));
+        java.util.Set<RunStatus> seen = java.util.EnumSet.noneOf(RunStatus.class);
+        dev.panic.Platforms platforms = dev.panic.Platforms.discover();
+        for (int i = 0; i < 30; i++) {
+            Run run = Run.builder(platforms.network("sim:contrarian"), Payload.text("a hot day")).maxSteps(100_000)
+                    .pacing(dev.panic.Pacing.fixed(java.time.Duration.ofMillis(5))).store(store).start();
+            Thread.sleep(20);
+            run.stop();
+            while (!run.await(java.time.Duration.ZERO)) {
+                seen.add(store.info(run.id()).status());
+            }
+            seen.add(store.info(run.id()).status());
+        }
+        assertThat(seen).contains(RunStatus.STOPPED).doesNotContain(RunStatus.INTERRUPTED);
+    }
+
+    @Test
     void should_save_a_whole_run_as_the_engine_makes_it() throws Exception {
         // given
         Network network = Network.of(

@@ -19,7 +19,6 @@ import dev.panic.RunStatus;
 import dev.panic.Spec;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
-import dev.panic.Template;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
@@ -116,26 +115,14 @@ public final class Launch {
     }
 
     private static Network network(RunSpec.NetworkSpec spec, Platforms platforms) {
-        Network.Builder b = Network.builder();
-        for (RunSpec.NodeSpec n : spec.nodes()) {
-            Model model;
+        return spec.toNetwork(n -> {
             try {
-                model = platforms.model(n.model().toString(), n.parameters());
+                return platforms.model(n.model().toString(), n.parameters());
             } catch (NotFoundException e) {
                 throw new ValidationException("node '" + n.id() + "' of the spec calls '" + n.model() + "': "
                         + e.getMessage(), e);
             }
-            Network.Node node = Network.Node.of(n.id(), model).withTemplate(n.template()).withRejection(n.rejection());
-            for (Map.Entry<String, String> t : n.parameterTemplates().entrySet()) {
-                node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
-            }
-            b.add(node);
-        }
-        if (!spec.isRing()) {
-            spec.links().forEach((from, tos) -> tos.forEach(to -> b.link(from, to)));
-            b.entry(spec.entry());
-        }
-        return b.build();
+        });
     }
 
     /** The spec of a new run as the builder describes it. */

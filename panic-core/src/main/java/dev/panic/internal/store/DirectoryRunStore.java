@@ -179,11 +179,15 @@ public final class DirectoryRunStore implements RunStore {
         if (!Files.isRegularFile(runFile)) {
             throw notFound(runId);
         }
+        // The lock is looked at before run.json is read: a writer saves the run's end and then lets the
+        // lock go, so a run read as live after the lock was seen free was left so by a writer that died.
+        // (Looked at only after the read, a run ending meanwhile would read as interrupted.)
+        boolean heldBefore = RunLock.isHeld(runDir);
         JsonNode node = readRunNode(runFile);
         String parent = parentOf(node);
         RunInfo info = decodeRunInfo(runFile, node, new MediaFiles(runDir, parent == null ? List.of()
                 : ancestorDirs(parent)));
-        if (!info.status().isFinal() && !RunLock.isHeld(runDir)) {
+        if (!info.status().isFinal() && !heldBefore && !RunLock.isHeld(runDir)) {
             return info.withStatus(RunStatus.INTERRUPTED);
         }
         return info;
@@ -349,6 +353,39 @@ public final class DirectoryRunStore implements RunStore {
                 "the analysis of run '" + runId + "'");
     }
 
+    @Override
+    public void delete(String runId) {
+        info(runId);
+        List<String> children = children(runId);
+        if (!children.isEmpty()) {
+            throw new ValidationException("run '" + runId + "' cannot be deleted: " + children.size()
+                    + " run(s) share its predictions (" + String.join(", ", children) + "); delete them first");
+        }
+        Path runDir = folder(runId);
+        try (RunLock lock = RunLock.acquire(runDir, runId)) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(runDir)) {
+                files = walk.sorted(Comparator.reverseOrder()).toList();
+            }
+            for (Path f : files) {
+                // The lock file goes last, once the lock is released, so no writer can start meanwhile.
+                if (!f.equals(runDir) && !f.getFileName().toString().equals(RunLock.FILE)) {
+                    Files.delete(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new PanicException("could not delete run '" + runId + "' (" + runDir + "): " + StoreFiles.describe(e)
+                    + "; check the folder's permissions", e);
+        }
+        try {
+            Files.deleteIfExists(runDir.resolve(RunLock.FILE));
+            Files.deleteIfExists(runDir);
+        } catch (IOException e) {
+            throw new PanicException("could not delete the folder of run '" + runId + "' (" + runDir + "): "
+                    + StoreFiles.describe(e), e);
+        }
+    }
+
     /** The ids of the saved runs, oldest first by their recorded start time (then by id). */
     @Override
     public List<String> runIds() {
@@ -449,6 +486,9 @@ public final class DirectoryRunStore implements RunStore {
 
         @Override
         public Bytes get(String relativePath, String sha256, Integer size) {
+            if (relativePath == null) {
+                throw new PredictionLog.MediaMissing("media " + sha256 + " is named without its file");
+            }
             Bytes cached = found.get(relativePath);
             if (cached != null) {
                 return cached;

@@ -69,7 +69,8 @@ public final class JsonCodec {
     @FunctionalInterface
     public interface MediaSource {
         /**
-         * @param file   the path in the record ({@code media/<sha256>.<ext>} in a store, any path in a spec file)
+         * @param file   the path in the record ({@code media/<sha256>.<ext>} in a store, any path in a spec file),
+         *               or null for media named by its digest alone
          * @param sha256 the digest the record gives, or null (a spec file written by hand)
          * @param size   the size the record gives, or null
          */
@@ -205,9 +206,28 @@ public final class JsonCodec {
 
     public ObjectNode encodeSpec(RunSpec spec, MediaSink media) {
         ObjectNode n = mapper.createObjectNode();
-        ObjectNode network = n.putObject("network");
+        n.set("network", encodeNetwork(spec.network()));
+        n.set("input", encodePayload(spec.input(), media));
+        n.set("stop", encodeSpecs(spec.stopRules(), "rule"));
+        n.set("observe", encodeSpecs(spec.observeRules(), "rule"));
+        ArrayNode embedders = n.putArray("embedders");
+        spec.embedders().forEach(embedders::add);
+        n.put("embedding_timeout", spec.embeddingTimeout().toString());
+        n.set("pacing", encodeComponent(spec.pacing(), "kind"));
+        n.put("max_branches", spec.maxBranches());
+        if (spec.maxPredictions() != Long.MAX_VALUE) {
+            n.put("max_predictions", spec.maxPredictions());
+        }
+        n.put("forever", spec.forever());
+        n.put("durability", spec.durability().name().toLowerCase(Locale.ROOT));
+        return n;
+    }
+
+    /** A network: its nodes (id, model, parameters, templates), links and entry. */
+    public ObjectNode encodeNetwork(RunSpec.NetworkSpec spec) {
+        ObjectNode network = mapper.createObjectNode();
         ArrayNode nodes = network.putArray("nodes");
-        for (RunSpec.NodeSpec node : spec.network().nodes()) {
+        for (RunSpec.NodeSpec node : spec.nodes()) {
             ObjectNode o = nodes.addObject();
             o.put("id", node.id());
             o.put("model", node.model().toString());
@@ -232,25 +252,12 @@ public final class JsonCodec {
             }
         }
         ObjectNode links = network.putObject("links");
-        spec.network().links().forEach((from, tos) -> {
+        spec.links().forEach((from, tos) -> {
             ArrayNode to = links.putArray(from);
             tos.forEach(to::add);
         });
-        network.put("entry", spec.network().entry());
-        n.set("input", encodePayload(spec.input(), media));
-        n.set("stop", encodeSpecs(spec.stopRules(), "rule"));
-        n.set("observe", encodeSpecs(spec.observeRules(), "rule"));
-        ArrayNode embedders = n.putArray("embedders");
-        spec.embedders().forEach(embedders::add);
-        n.put("embedding_timeout", spec.embeddingTimeout().toString());
-        n.set("pacing", encodeComponent(spec.pacing(), "kind"));
-        n.put("max_branches", spec.maxBranches());
-        if (spec.maxPredictions() != Long.MAX_VALUE) {
-            n.put("max_predictions", spec.maxPredictions());
-        }
-        n.put("forever", spec.forever());
-        n.put("durability", spec.durability().name().toLowerCase(Locale.ROOT));
-        return n;
+        network.put("entry", spec.entry());
+        return network;
     }
 
     /**
@@ -260,7 +267,35 @@ public final class JsonCodec {
      */
     public RunSpec decodeSpec(JsonNode n, MediaSource media) {
         requireObject(n, "spec");
-        JsonNode net = required(n, "network");
+        RunSpec.NetworkSpec network = decodeNetwork(required(n, "network"));
+        String durability = optionalText(n, "durability");
+        Durability d;
+        try {
+            d = durability == null ? Durability.FLUSH : Durability.valueOf(durability.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("durability '" + durability + "' is unknown; use flush or fsync");
+        }
+        String timeout = optionalText(n, "embedding_timeout");
+        JsonNode pacing = n.get("pacing");
+        JsonNode maxPredictions = n.get("max_predictions");
+        if (!isAbsent(maxPredictions) && !maxPredictions.canConvertToLong()) {
+            throw new MalformedRecordException("field 'max_predictions' is not a whole number: " + maxPredictions);
+        }
+        return new RunSpec(network, decodePayload(required(n, "input"), "input", media),
+                decodeSpecs(n.get("stop"), "stop", "rule"), decodeSpecs(n.get("observe"), "observe", "rule"),
+                decodeTexts(n.get("embedders"), "embedders"),
+                timeout == null ? null : parseDuration(timeout, "embedding_timeout"),
+                isAbsent(pacing) ? null : decodeComponent(pacing, "pacing", "kind"),
+                optionalInt(n, "max_branches", 8),
+                isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
+                !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+    }
+
+    /**
+     * A network: an object with {@code nodes} (and optionally {@code links} and {@code entry}: a ring
+     * of the nodes in order without them), or a list of model ids (a ring).
+     */
+    public RunSpec.NetworkSpec decodeNetwork(JsonNode net) {
         List<RunSpec.NodeSpec> nodes = new ArrayList<>();
         Map<String, List<String>> links = new LinkedHashMap<>();
         String entry = null;
@@ -321,28 +356,7 @@ public final class JsonCodec {
         if (links.isEmpty()) {
             links = RingIds.ringLinks(nodes.stream().map(RunSpec.NodeSpec::id).toList());
         }
-        String durability = optionalText(n, "durability");
-        Durability d;
-        try {
-            d = durability == null ? Durability.FLUSH : Durability.valueOf(durability.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new MalformedRecordException("durability '" + durability + "' is unknown; use flush or fsync");
-        }
-        String timeout = optionalText(n, "embedding_timeout");
-        JsonNode pacing = n.get("pacing");
-        JsonNode maxPredictions = n.get("max_predictions");
-        if (!isAbsent(maxPredictions) && !maxPredictions.canConvertToLong()) {
-            throw new MalformedRecordException("field 'max_predictions' is not a whole number: " + maxPredictions);
-        }
-        return new RunSpec(new RunSpec.NetworkSpec(nodes, links, entry),
-                decodePayload(required(n, "input"), "input", media),
-                decodeSpecs(n.get("stop"), "stop", "rule"), decodeSpecs(n.get("observe"), "observe", "rule"),
-                decodeTexts(n.get("embedders"), "embedders"),
-                timeout == null ? null : parseDuration(timeout, "embedding_timeout"),
-                isAbsent(pacing) ? null : decodeComponent(pacing, "pacing", "kind"),
-                optionalInt(n, "max_branches", 8),
-                isAbsent(maxPredictions) ? Long.MAX_VALUE : maxPredictions.longValue(),
-                !isAbsent(n.get("forever")) && n.get("forever").asBoolean(), d);
+        return new RunSpec.NetworkSpec(nodes, links, entry);
     }
 
     private static dev.panic.Rejection decodeRejection(JsonNode n) {
@@ -822,6 +836,10 @@ public final class JsonCodec {
             if (mediaType == null) {
                 mediaType = MediaTypes.forFileName(file).orElse(null);
             }
+        } else if (!isAbsent(n.get("sha256"))) {
+            // Media named by its digest alone, as the public form (dev.panic.json.RunJson) writes it.
+            String sha = requiredText(n, "sha256").toLowerCase(Locale.ROOT);
+            data = media.get(null, sha, isAbsent(n.get("size")) ? null : requiredInt(n, "size"));
         } else {
             throw new MalformedRecordException("'" + field + "' has neither text, nor a media file, nor data");
         }
@@ -872,7 +890,7 @@ public final class JsonCodec {
         return n;
     }
 
-    private ObjectNode encodeStopReason(StopReason r) {
+    public ObjectNode encodeStopReason(StopReason r) {
         ObjectNode n = mapper.createObjectNode();
         n.put("rule", r.rule());
         n.put("message", r.message());
@@ -926,7 +944,7 @@ public final class JsonCodec {
                 isAbsent(cost) ? null : number(cost, "cost_usd"), extras);
     }
 
-    private static StopReason decodeStopReason(JsonNode n) {
+    public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
         return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
                 optionalInt(n, "pattern_start"), optionalInt(n, "period"),
@@ -952,7 +970,7 @@ public final class JsonCodec {
         return v;
     }
 
-    private static RunStatus parseStatus(String s) {
+    public static RunStatus parseStatus(String s) {
         try {
             return RunStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -998,11 +1016,11 @@ public final class JsonCodec {
 
     // ---------------------------------------------------------------- field access
 
-    private static boolean isAbsent(JsonNode n) {
+    public static boolean isAbsent(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode();
     }
 
-    private static JsonNode required(JsonNode n, String field) {
+    public static JsonNode required(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (isAbsent(v)) {
             throw new MalformedRecordException("field '" + field + "' is missing");
@@ -1016,7 +1034,7 @@ public final class JsonCodec {
         }
     }
 
-    private static JsonNode requireArray(JsonNode n, String field) {
+    public static JsonNode requireArray(JsonNode n, String field) {
         JsonNode v = required(n, field);
         if (!v.isArray()) {
             throw new MalformedRecordException("field '" + field + "' is not a list");
@@ -1031,7 +1049,7 @@ public final class JsonCodec {
         return v.textValue();
     }
 
-    private static String requiredText(JsonNode n, String field) {
+    public static String requiredText(JsonNode n, String field) {
         return textValue(required(n, field), field);
     }
 
@@ -1040,7 +1058,7 @@ public final class JsonCodec {
         return isAbsent(v) ? null : textValue(v, field);
     }
 
-    private static int requiredInt(JsonNode n, String field) {
+    public static int requiredInt(JsonNode n, String field) {
         JsonNode v = required(n, field);
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new MalformedRecordException("field '" + field + "' is not a whole number: " + v);
@@ -1057,7 +1075,7 @@ public final class JsonCodec {
     }
 
     /** A number; also "NaN" and "Infinity" as strings, which is how Jackson writes those by default. */
-    private static double number(JsonNode v, String field) {
+    public static double number(JsonNode v, String field) {
         if (v.isNumber()) {
             return v.doubleValue();
         }
@@ -1071,7 +1089,7 @@ public final class JsonCodec {
         throw new MalformedRecordException("field '" + field + "' is not a number: " + v);
     }
 
-    private static Instant requiredInstant(JsonNode n, String field) {
+    public static Instant requiredInstant(JsonNode n, String field) {
         return parseInstant(requiredText(n, field), field);
     }
 

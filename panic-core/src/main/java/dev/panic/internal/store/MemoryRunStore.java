@@ -122,6 +122,20 @@ public final class MemoryRunStore implements RunStore {
         return out;
     }
 
+    @Override
+    public synchronized void delete(String runId) {
+        Saved s = saved(runId);
+        if (s.held) {
+            throw new PanicException("run '" + runId + "' is live: it is being written in this process; stop it first");
+        }
+        List<String> children = children(runId);
+        if (!children.isEmpty()) {
+            throw new ValidationException("run '" + runId + "' cannot be deleted: " + children.size()
+                    + " run(s) share its predictions (" + String.join(", ", children) + "); delete them first");
+        }
+        runs.remove(runId);
+    }
+
     private Saved saved(String runId) {
         Saved s = runs.get(runId);
         if (s == null) {

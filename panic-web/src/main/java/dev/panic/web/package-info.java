@@ -1,0 +1,4 @@
+/**
+ * PANIC's web frontend, {@link dev.panic.web.PanicServer}: what {@code panic serve} starts.
+ */
+package dev.panic.web;
