@@ -2,18 +2,17 @@ package dev.panic.ollama.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.panic.exception.AuthenticationException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Futures;
-import dev.panic.internal.http.Json;
-import dev.panic.internal.http.PlatformHttp;
-import dev.panic.internal.http.Secret;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.Futures;
+import dev.panic.spi.http.Json;
+import dev.panic.spi.http.PlatformHttp;
+import dev.panic.spi.http.Secret;
 import dev.panic.ollama.PullProgress;
 import dev.panic.spi.Readiness;
 import java.net.ConnectException;
@@ -96,9 +95,11 @@ public final class OllamaApi {
             return Readiness.ready("Ollama " + v.path("version").asText("?") + " answers at " + host);
         } catch (CompletionException e) {
             PanicException p = explain(e, null);
-            return Readiness.notReady(p instanceof AuthenticationException ? p.getMessage() : unreachable());
+            // Only a server that cannot be reached is told to start; one that answered is quoted.
+            return Readiness.notReady(isConnectFailure(p) ? unreachable()
+                    : "the Ollama server at " + host + " did not answer as expected: " + p.getMessage());
         } catch (PanicException e) {
-            return Readiness.notReady(e.getMessage());
+            return Readiness.notReady("the Ollama server at " + host + " did not answer as expected: " + e.getMessage());
         }
     }
 
