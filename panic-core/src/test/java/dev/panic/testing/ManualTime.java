@@ -123,8 +123,15 @@ public final class ManualTime extends AbstractExecutorService implements Schedul
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+        return (ScheduledFuture<V>) schedule(() -> {
+            try {
+                callable.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, delay, unit);
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class CallChain {
         if (call.cancelled()) {
             return;
         }
-        call.track(bulkhead.acquire()).whenComplete((place, queueError) -> {
+        CompletableFuture<Void> place = call.track(bulkhead.acquire());
+        failOnBug(call, place, place.whenComplete((granted, queueError) -> {
             if (queueError != null || call.cancelled()) {
                 if (queueError == null) {
                     bulkhead.release(); // a place was granted to a call that no longer wants it
@@ -128,12 +129,13 @@ public final class CallChain {
                 if (left <= 0) {
                     ticket.completeExceptionally(patienceSpent(null));
                 } else {
-                    giveUp = timer.schedule(() -> ticket.completeExceptionally(patienceSpent(null)), left,
-                            TimeUnit.NANOSECONDS);
+                    giveUp = timer.schedule(() -> {
+                        ticket.completeExceptionally(patienceSpent(null));
+                    }, left, TimeUnit.NANOSECONDS);
                 }
             }
             ScheduledFuture<?> timeout = giveUp;
-            ticket.whenComplete((grantedAt, permitError) -> {
+            failOnBug(call, ticket, ticket.whenComplete((grantedAt, permitError) -> {
                 if (timeout != null) {
                     timeout.cancel(false);
                 }
@@ -143,8 +145,28 @@ public final class CallChain {
                     return;
                 }
                 send(call, grantedAt, exchange);
-            });
+            }));
+        }));
+    }
+
+    /**
+     * A step of the chain that throws (its {@code source} did not fail, yet the step did) is a bug;
+     * the call fails with it rather than waiting forever.
+     */
+    private static void failOnBug(Call call, CompletableFuture<?> source, CompletableFuture<?> step) {
+        step.exceptionally(e -> {
+            if (!source.isCompletedExceptionally()) {
+                bug(call, unwrap(e));
+            }
+            return null;
         });
+    }
+
+    private static void bug(Call call, Throwable t) {
+        if (!call.result.isDone()) {
+            LOG.error("the HTTP chain failed on a call; this is a bug", t);
+            call.result.completeExceptionally(new PanicException("the HTTP layer failed: " + t, t));
+        }
     }
 
     private void send(Call call, long grantedAt, Function<Call, CompletableFuture<ApiResponse>> exchange) {
@@ -168,27 +190,36 @@ public final class CallChain {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((response, error) -> {
-            call.offWire();
-            bulkhead.release();
-            long took = clock.getAsLong() - sentAt;
-            Throwable failure = error == null ? null : unwrap(error);
-            if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
-                circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
-            } else {
-                // A 4xx or a cancel is no sign the platform is down.
-                circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
-            }
-            if (failure instanceof RateLimitedException r && r.httpStatus().isPresent()) {
-                limiter.refused(grantedAt, r.retryAfter().orElse(null));
-            } else if (failure == null) {
-                limiter.accepted(grantedAt);
-            }
-            if (failure == null) {
-                call.result.complete(response);
-            } else {
-                failed(call, failure, exchange);
+            try {
+                answered(call, grantedAt, sentAt, response, error, exchange);
+            } catch (RuntimeException e) {
+                bug(call, e);
             }
         });
+    }
+
+    private void answered(Call call, long grantedAt, long sentAt, ApiResponse response, Throwable error,
+                          Function<Call, CompletableFuture<ApiResponse>> exchange) {
+        call.offWire();
+        bulkhead.release();
+        long took = clock.getAsLong() - sentAt;
+        Throwable failure = error == null ? null : unwrap(error);
+        if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
+            circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
+        } else {
+            // A 4xx or a cancel is no sign the platform is down.
+            circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        }
+        if (failure instanceof RateLimitedException r && r.httpStatus().isPresent()) {
+            limiter.refused(grantedAt, r.retryAfter().orElse(null));
+        } else if (failure == null) {
+            limiter.accepted(grantedAt);
+        }
+        if (failure == null) {
+            call.result.complete(response);
+        } else {
+            failed(call, failure, exchange);
+        }
     }
 
     /** Decides what a failed attempt leads to: a retry later, or the call's end. Null means cancelled. */
@@ -210,7 +241,9 @@ public final class CallChain {
                 scrub.apply(String.valueOf(call.request.uri())), scrub.apply(p.getMessage()),
                 TimeUnit.NANOSECONDS.toMillis(wait));
         CompletableFuture<Void> later = new CompletableFuture<>();
-        ScheduledFuture<?> timerTask = timer.schedule(() -> later.complete(null), wait, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timerTask = timer.schedule(() -> {
+            later.complete(null);
+        }, wait, TimeUnit.NANOSECONDS);
         later.whenComplete((v, e) -> timerTask.cancel(false));
         call.track(later).thenRun(() -> attempt(call, exchange));
     }
@@ -290,9 +323,13 @@ public final class CallChain {
         return t;
     }
 
-    /** Current in-flight and waiting counts, for tests and diagnostics. */
+    /**
+     * Calls on the wire and calls waiting (for a place in flight or a permit; a call holds its
+     * place while it waits for its permit), for tests and diagnostics.
+     */
     public String loadDescription() {
-        return bulkhead.inUse() + " in flight, " + (bulkhead.waiting() + limiter.waiting()) + " waiting, circuit "
-                + circuitBreaker.getState();
+        int forPermit = limiter.waiting();
+        return Math.max(0, bulkhead.inUse() - forPermit) + " in flight, " + (bulkhead.waiting() + forPermit)
+                + " waiting, circuit " + circuitBreaker.getState();
     }
 }

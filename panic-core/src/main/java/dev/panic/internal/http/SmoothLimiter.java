@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
  * <p>The rate adapts below its ceiling (the configured limit, or the limit the platform reported
  * if lower): a 429 for a permit granted at the current rate multiplies it by {@value #DECREASE}
  * and, if the 429 said how long, pauses every grant that long (a little jittered, so clients
- * sharing an account do not come back together); 429s for permits granted before that cut belong
- * to the same overload and change nothing. Each success while calls wait raises the rate by
+ * sharing an account do not come back together); 429s for permits granted before that cut, or
+ * before a reported limit brought the rate down, belong to the same overload and change nothing. Each success while calls wait raises the rate by
  * {@value #INCREASE_PER_SECOND} of itself per second of such successes, back to the ceiling.
  * Waiting is a timer on the shared scheduler; no thread sleeps.
  */
@@ -55,9 +55,10 @@ public final class SmoothLimiter {
     private long lastGrant;
     private boolean anyGranted;
     private long pausedUntil;
-    private long lastCut;
     private long lastRaise;
     private boolean cut;
+    private long epoch;
+    private boolean epochSet;
     private long sequence;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
@@ -176,6 +177,11 @@ public final class SmoothLimiter {
         drain();
     }
 
+    private void newEpoch(long now) {
+        epoch = now;
+        epochSet = true;
+    }
+
     /** After the rate came down, the next permit is one new interval after the last: no debt at the old pace. */
     private void respace() {
         if (anyGranted && lastGrant + interval() - nextAt > 0) {
@@ -191,7 +197,8 @@ public final class SmoothLimiter {
     public void accepted(long grantedAt) {
         synchronized (this) {
             long now = clock.getAsLong();
-            double seconds = Math.min(1.0, (now - lastRaise) / 1e9);
+            // Time since the last raise counts while calls wait; a long quiet spell does not, beyond two permits' time.
+            double seconds = Math.min(Math.max(1.0, 2.0 / rate), (now - lastRaise) / 1e9);
             lastRaise = now;
             if (!line.isEmpty() && rate < ceiling && seconds > 0) {
                 rate = Math.min(ceiling, rate * (1 + INCREASE_PER_SECOND * seconds));
@@ -206,12 +213,12 @@ public final class SmoothLimiter {
      */
     public void refused(long grantedAt, Duration retryAfter) {
         synchronized (this) {
-            if (cut && grantedAt - lastCut <= 0) {
-                return; // sent before the last cut: the same overload, already answered
+            if (epochSet && grantedAt - epoch <= 0) {
+                return; // sent before the rate last came down: the same overload, already answered
             }
             long now = clock.getAsLong();
             cut = true;
-            lastCut = now;
+            newEpoch(now);
             lastRaise = now;
             rate = Math.max(Math.min(FLOOR_PER_SECOND, ceiling), rate * DECREASE);
             respace();
@@ -237,6 +244,9 @@ public final class SmoothLimiter {
         synchronized (this) {
             ceiling = Math.min(configured, perSecond);
             if (rate > ceiling || !cut) {
+                if (ceiling < rate) {
+                    newEpoch(clock.getAsLong()); // 429s for calls sent at the old pace are no news
+                }
                 rate = ceiling; // nothing refused yet: the reported limit is the best knowledge there is
             }
             respace();

@@ -255,6 +255,12 @@ public final class PlatformHttp {
             return this;
         }
 
+        /** Numbers in [0, 1) that jitter is drawn from; random by default, fixed in tests. */
+        public Builder random(DoubleSupplier numbers) {
+            random = Objects.requireNonNull(numbers, "random");
+            return this;
+        }
+
         /** The client. */
         public PlatformHttp build() {
             return new PlatformHttp(this);
