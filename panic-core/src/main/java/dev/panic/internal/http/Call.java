@@ -42,27 +42,27 @@ public final class Call {
     }
 
     /** The request. */
-    public ApiRequest request() {
+    ApiRequest request() {
         return request;
     }
 
     /** Lines of a streamed answer go here, or null when the answer is read whole. */
-    public Consumer<String> onLine() {
+    Consumer<String> onLine() {
         return onLine;
     }
 
     /** The most bytes a successful answer may have, or 0 for no cap. */
-    public long maxBytes() {
+    long maxBytes() {
         return maxBytes;
     }
 
     /** Times the call was repeated after a failure that may have been billed. */
-    public synchronized int paidRetries() {
+    synchronized int paidRetries() {
         return paidRetries;
     }
 
     /** Makes {@code step} what the call waits on, cancelled at once if the call already is. */
-    public <F extends Future<?>> F track(F step) {
+    <F extends Future<?>> F track(F step) {
         boolean cancelNow;
         synchronized (this) {
             current = step;
@@ -75,7 +75,7 @@ public final class Call {
     }
 
     /** True once the call was cancelled or withdrawn. */
-    public synchronized boolean cancelled() {
+    synchronized boolean cancelled() {
         return cancelled;
     }
 

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * that releases a period's permits in one burst drifts against them and meets 429s even at the
  * right average rate. Here permit {@code k} is granted no earlier than {@code 1 / rate} after
  * permit {@code k - 1} (the generic cell rate algorithm, with a little slack so that a late timer
- * does not lower the rate). Nothing is reserved ahead: a waiter is only a place in line, so a rate
+ * does not lower the rate: after a quiet spell at most three go out together). Nothing is reserved ahead: a waiter is only a place in line, so a rate
  * change applies to every waiter at once, and a waiter that leaves (its call cancelled, its
  * patience spent) costs no permit.
  *
@@ -40,7 +40,12 @@ public final class SmoothLimiter {
     static final double FLOOR_PER_SECOND = 1.0 / 60;
     /** Spread of the platform-wide pause beyond the wait the platform asked for. */
     static final double PAUSE_JITTER = 0.1;
-    private static final long MAX_SLACK = TimeUnit.MILLISECONDS.toNanos(25);
+    /**
+     * How far behind schedule the grants may fall and still catch up: a timer that fires late on a
+     * busy machine must not lower the rate, yet catching up may not become a burst a server minds.
+     * Two permits' time, at most 100 ms.
+     */
+    private static final long MAX_SLACK = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final double configured;
     private final ScheduledExecutorService timer;
@@ -138,7 +143,7 @@ public final class SmoothLimiter {
                 }
                 line.poll();
                 long interval = interval();
-                nextAt = Math.max(nextAt, now - Math.min(interval / 2, MAX_SLACK)) + interval;
+                nextAt = Math.max(nextAt, now - Math.min(2 * interval, MAX_SLACK)) + interval;
                 lastGrant = now;
                 anyGranted = true;
                 granted.add(head);

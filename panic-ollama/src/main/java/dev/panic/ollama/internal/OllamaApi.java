@@ -36,7 +36,8 @@ public final class OllamaApi {
 
     private final URI host;
     private final PlatformHttp http;
-    // Look-ups for listings and readiness: one quick attempt, so a missing server is reported at once.
+    // Look-ups for listings and readiness: one quick attempt, and little patience with a server that
+    // refuses them, so that a missing or overloaded server is reported at once.
     private final PlatformHttp probe;
 
     /** A client of the server at {@code host}. */
@@ -46,7 +47,8 @@ public final class OllamaApi {
         this.http = PlatformHttp.builder("ollama").settings(settings).bearer(key).credentialsOnlyFor(host)
                 .keyHint(hint).build();
         this.probe = PlatformHttp.builder("ollama").bearer(key).credentialsOnlyFor(host).keyHint(hint).settings(HttpSettings.builder()
-                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).maxAttempts(1).build())
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).maxAttempts(1)
+                .patience(Duration.ofSeconds(10)).build())
                 .build();
     }
 
