@@ -337,7 +337,7 @@ public final class ReplicatePlatform implements Platform {
      * Configures a {@link ReplicatePlatform}; every setting is optional. Not thread-safe.
      *
      * <p>Defaults follow Replicate's published limits: 600 prediction creations a minute
-     * (spread as 10 a second) and 3000 requests a minute to every other endpoint (50 a second);
+     * (one every 100 ms) and 3000 requests a minute to every other endpoint (50 a second);
      * requests time out after 90 s, longer than the 60 s Replicate may hold a create.
      */
     public static final class Builder {
