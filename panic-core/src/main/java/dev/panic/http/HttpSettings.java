@@ -11,20 +11,28 @@ import java.time.Duration;
  *
  * <pre>{@code
  * HttpSettings http = HttpSettings.builder()
- *         .requestsPerPeriod(10).period(Duration.ofSeconds(1))   // at most 10 requests a second
+ *         .requestsPerPeriod(10).period(Duration.ofSeconds(1))   // at most 10 requests a second, one every 100 ms
  *         .maxConcurrentCalls(32)
- *         .maxAttempts(5)
+ *         .patience(Duration.ofMinutes(30))                      // wait out rate limits for up to 30 minutes a call
  *         .build();
  * }</pre>
  *
- * <p>Retries use exponential back-off with jitter, and wait as long as the platform says when it
- * answers with {@code Retry-After} (seconds or an HTTP date) or a {@code retry_after} field. A
- * request that may have created a paid prediction is repeated only when the platform refused it
- * (429) or no connection was made; reads (polls, downloads) are repeated on any transient failure.
+ * <p><b>Rate limit.</b> {@code requestsPerPeriod} per {@code period} is the most the platform is
+ * sent: permits are spread evenly (one every {@code period / requestsPerPeriod}), never released
+ * in bursts. Below that ceiling the limit adapts: a 429 lowers the rate and its
+ * {@code Retry-After} pauses the whole platform, not one call; successes raise it again slowly;
+ * and a platform that reports its account's limit in a header is held to it at once.
+ *
+ * <p><b>Retries.</b> A 429 is retried, after the wait the platform asks for (with jitter) or a
+ * back-off, for as long as the call's {@code patience} lasts; other transient failures (server
+ * errors, resets, timeouts) get {@code maxAttempts} in all, with exponential back-off and jitter.
+ * A request that may have created a paid prediction is repeated only when the platform refused
+ * it (429) or no connection was made, unless {@code paidRetries} allows repeating it after a
+ * server error too; reads (polls, downloads) are repeated on any transient failure.
  *
  * @param connectTimeout          how long to wait for a connection
  * @param requestTimeout          how long to wait for a whole answer (Replicate's sync mode holds a request up to 60 s)
- * @param maxAttempts             attempts per request, the first included (1 means no retry)
+ * @param maxAttempts             attempts per request through failures other than 429, the first included (1 means no retry)
  * @param initialBackoff          the wait before the first retry
  * @param backoffMultiplier       how much each further wait grows
  * @param maxBackoff              the longest back-off wait
@@ -32,7 +40,6 @@ import java.time.Duration;
  * @param maxRetryAfter           the longest {@code Retry-After} honoured; a longer one fails the call at once
  * @param requestsPerPeriod       the platform's rate limit: requests allowed per {@code period}
  * @param period                  the rate limit's period
- * @param maxWaitForPermit        how long a request may wait for the rate limit before failing
  * @param maxConcurrentCalls      requests in flight at once; more wait in line
  * @param maxQueueWait            how long a request may wait in that line
  * @param failureRateThreshold    percentage of failed calls (server errors, timeouts) that opens the circuit
@@ -40,12 +47,17 @@ import java.time.Duration;
  * @param minimumNumberOfCalls    calls needed in the window before the circuit can open
  * @param openStateWait           how long an open circuit refuses calls before trying again
  * @param maxDownloadBytes        the largest output file fetched
+ * @param patience                how long one call may wait, in all, for the platform's limits (permits, pauses,
+ *                                429 retries) before it fails with a {@link dev.panic.exception.RateLimitedException}
+ * @param paidRetries             how many times a paid request (or prediction) that failed on the platform's side
+ *                                after it may have run is tried again; 0, the default, never pays twice
  */
 public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int maxAttempts, Duration initialBackoff,
                            double backoffMultiplier, Duration maxBackoff, double jitter, Duration maxRetryAfter,
-                           int requestsPerPeriod, Duration period, Duration maxWaitForPermit, int maxConcurrentCalls,
+                           int requestsPerPeriod, Duration period, int maxConcurrentCalls,
                            Duration maxQueueWait, float failureRateThreshold, int slidingWindowSize,
-                           int minimumNumberOfCalls, Duration openStateWait, long maxDownloadBytes) {
+                           int minimumNumberOfCalls, Duration openStateWait, long maxDownloadBytes,
+                           Duration patience, int paidRetries) {
 
     private static final HttpSettings DEFAULTS = new Builder().build();
 
@@ -65,7 +77,6 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
         notNegative(maxRetryAfter, "maxRetryAfter");
         atLeast(requestsPerPeriod, 1, "requestsPerPeriod");
         positive(period, "period");
-        notNegative(maxWaitForPermit, "maxWaitForPermit");
         atLeast(maxConcurrentCalls, 1, "maxConcurrentCalls");
         notNegative(maxQueueWait, "maxQueueWait");
         if (!(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
@@ -77,6 +88,13 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
         if (maxDownloadBytes < 1) {
             throw new ValidationException("maxDownloadBytes must be at least 1, got " + maxDownloadBytes);
         }
+        notNegative(patience, "patience");
+        atLeast(paidRetries, 0, "paidRetries");
+    }
+
+    /** The most requests a second the platform is sent: {@code requestsPerPeriod / period}. */
+    public double permitsPerSecond() {
+        return requestsPerPeriod * 1e9 / period.toNanos();
     }
 
     /** The defaults: see {@link Builder} for each value. */
@@ -124,7 +142,6 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
         private Duration maxRetryAfter = Duration.ofSeconds(120);
         private int requestsPerPeriod = 50;
         private Duration period = Duration.ofSeconds(1);
-        private Duration maxWaitForPermit = Duration.ofMinutes(10);
         private int maxConcurrentCalls = 32;
         private Duration maxQueueWait = Duration.ofMinutes(10);
         private float failureRateThreshold = 50f;
@@ -132,6 +149,8 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
         private int minimumNumberOfCalls = 10;
         private Duration openStateWait = Duration.ofSeconds(30);
         private long maxDownloadBytes = 100L * 1024 * 1024;
+        private Duration patience = Duration.ofMinutes(10);
+        private int paidRetries;
 
         private Builder() {
         }
@@ -147,7 +166,6 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
             maxRetryAfter = s.maxRetryAfter;
             requestsPerPeriod = s.requestsPerPeriod;
             period = s.period;
-            maxWaitForPermit = s.maxWaitForPermit;
             maxConcurrentCalls = s.maxConcurrentCalls;
             maxQueueWait = s.maxQueueWait;
             failureRateThreshold = s.failureRateThreshold;
@@ -155,6 +173,8 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
             minimumNumberOfCalls = s.minimumNumberOfCalls;
             openStateWait = s.openStateWait;
             maxDownloadBytes = s.maxDownloadBytes;
+            patience = s.patience;
+            paidRetries = s.paidRetries;
         }
 
         /** Connection timeout; 10 s by default. */
@@ -169,7 +189,7 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
             return this;
         }
 
-        /** Attempts per request, the first included; 4 by default. */
+        /** Attempts per request through failures other than 429 (which {@link #patience} governs), the first included; 4 by default. */
         public Builder maxAttempts(int v) {
             maxAttempts = v;
             return this;
@@ -205,7 +225,11 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
             return this;
         }
 
-        /** Requests allowed per period; 50 by default (each platform sets its own documented limit). */
+        /**
+         * Requests allowed per period, the most the platform is sent, spread evenly over the
+         * period; 50 by default (each platform sets its own documented limit). The rate adapts
+         * below it to the platform's 429s and reported limits.
+         */
         public Builder requestsPerPeriod(int v) {
             requestsPerPeriod = v;
             return this;
@@ -217,9 +241,24 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
             return this;
         }
 
-        /** Longest wait for the rate limit; 10 min by default. */
-        public Builder maxWaitForPermit(Duration v) {
-            maxWaitForPermit = v;
+        /**
+         * How long one call may wait, in all, for the platform's limits: its turn at the rate limit,
+         * pauses a 429 asked for, and 429s retried; 10 min by default. Past it the call fails with
+         * a {@link dev.panic.exception.RateLimitedException}. Zero fails a call at its first wait.
+         */
+        public Builder patience(Duration v) {
+            patience = v;
+            return this;
+        }
+
+        /**
+         * How many times a paid request that failed on the platform's side after it may have run
+         * (a server error answering it, a Replicate prediction that failed for lack of capacity) is
+         * tried again; 0 by default, since each try may be billed. Adapters record the retries
+         * they made in the prediction's metadata.
+         */
+        public Builder paidRetries(int v) {
+            paidRetries = v;
             return this;
         }
 
@@ -272,9 +311,9 @@ public record HttpSettings(Duration connectTimeout, Duration requestTimeout, int
          */
         public HttpSettings build() {
             return new HttpSettings(connectTimeout, requestTimeout, maxAttempts, initialBackoff, backoffMultiplier,
-                    maxBackoff, jitter, maxRetryAfter, requestsPerPeriod, period, maxWaitForPermit, maxConcurrentCalls,
+                    maxBackoff, jitter, maxRetryAfter, requestsPerPeriod, period, maxConcurrentCalls,
                     maxQueueWait, failureRateThreshold, slidingWindowSize, minimumNumberOfCalls, openStateWait,
-                    maxDownloadBytes);
+                    maxDownloadBytes, patience, paidRetries);
         }
     }
 }

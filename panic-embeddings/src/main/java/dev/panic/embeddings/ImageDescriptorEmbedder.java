@@ -1,6 +1,6 @@
 package dev.panic.embeddings;
 
-import dev.panic.internal.media.ImageDecoder;
+import dev.panic.spi.media.ImageDecoder;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;

@@ -6,12 +6,14 @@ import dev.panic.Parameters;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.Secret;
+import dev.panic.spi.http.Secret;
 import dev.panic.ollama.internal.OllamaApi;
 import dev.panic.ollama.internal.OllamaEmbedder;
 import dev.panic.ollama.internal.OllamaModels;
 import dev.panic.spi.Platform;
+import dev.panic.spi.PlatformContext;
 import dev.panic.spi.Readiness;
+import dev.panic.spi.http.PlatformConfig;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -52,18 +54,29 @@ public final class OllamaPlatform implements Platform {
 
     /** Where Ollama listens when nothing else is said. */
     public static final String DEFAULT_HOST = "http://localhost:11434";
+    /** The setting the server's address is read from when none is given, as Ollama itself reads it. */
+    public static final String HOST_VARIABLE = "OLLAMA_HOST";
+    /** The setting a hosted server's bearer key is read from when none is given. */
+    public static final String KEY_VARIABLE = "OLLAMA_API_KEY";
 
     private final URI host;
     private final OllamaApi api;
     private final OllamaModels models;
+    private final String problem;
 
     private OllamaPlatform(Builder b) {
-        this.host = b.host;
-        this.api = new OllamaApi(b.host, b.key, b.http);
+        PlatformConfig config = PlatformConfig.of(b.context);
+        this.host = config.value(HOST_VARIABLE, b.host, OllamaApi::normaliseHost).orElse(URI.create(DEFAULT_HOST));
+        Secret key = config.key(KEY_VARIABLE, b.key).orElse(null);
+        this.problem = config.problem().orElse(null);
+        this.api = new OllamaApi(host, key, b.http);
         this.models = new OllamaModels(api);
     }
 
-    /** A builder: {@code OLLAMA_HOST} is not read here, only by the discovered platform. */
+    /**
+     * A builder. The server and key not set on it are read from {@value #HOST_VARIABLE} and
+     * {@value #KEY_VARIABLE} through its {@linkplain Builder#context(PlatformContext) context}.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -95,7 +108,7 @@ public final class OllamaPlatform implements Platform {
     /** Asks the server for its version, with a short timeout; never throws. */
     @Override
     public Readiness readiness() {
-        return api.readiness();
+        return problem != null ? Readiness.notReady(problem) : api.readiness();
     }
 
     /**
@@ -137,9 +150,10 @@ public final class OllamaPlatform implements Platform {
 
     /** Builds an {@link OllamaPlatform}. */
     public static final class Builder {
-        private URI host = URI.create(DEFAULT_HOST);
-        private Secret key;
+        private String host;
+        private String key;
         private HttpSettings http = OllamaApi.defaultSettings();
+        private PlatformContext context = PlatformContext.system();
 
         private Builder() {
         }
@@ -149,7 +163,7 @@ public final class OllamaPlatform implements Platform {
          * {@code host:port} or {@code http://host:port} (scheme http and port 11434 by default).
          */
         public Builder host(String host) {
-            this.host = OllamaApi.normaliseHost(host);
+            this.host = OllamaApi.normaliseHost(host).toString();
             return this;
         }
 
@@ -158,9 +172,15 @@ public final class OllamaPlatform implements Platform {
             return host(host == null ? null : host.toString());
         }
 
-        /** A bearer key, for hosted Ollama servers that ask for one. */
+        /** A bearer key, for hosted Ollama servers that ask for one; {@value #KEY_VARIABLE} if not set. */
         public Builder apiKey(String key) {
-            this.key = key == null || key.isBlank() ? null : Secret.of(key, "the Ollama API key");
+            this.key = key;
+            return this;
+        }
+
+        /** Where settings not given here are read; the process environment by default. */
+        public Builder context(PlatformContext context) {
+            this.context = context == null ? PlatformContext.system() : context;
             return this;
         }
 
@@ -177,7 +197,12 @@ public final class OllamaPlatform implements Platform {
             return this;
         }
 
-        /** The platform. */
+        /**
+         * The platform. A malformed setting read from the context is not an error here:
+         * {@link OllamaPlatform#readiness()} reports it.
+         *
+         * @throws ValidationException if the key given to this builder has a line break
+         */
         public OllamaPlatform build() {
             return new OllamaPlatform(this);
         }

@@ -22,9 +22,6 @@ public final class OllamaPlatformProvider implements PlatformProvider {
 
     @Override
     public Platform create(PlatformContext context) {
-        OllamaPlatform.Builder b = OllamaPlatform.builder();
-        context.setting("OLLAMA_HOST").ifPresent(b::host);
-        context.setting("OLLAMA_API_KEY").ifPresent(b::apiKey);
-        return b.build();
+        return OllamaPlatform.builder().context(context).build();
     }
 }

@@ -8,7 +8,6 @@ import dev.panic.embedding.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.Secret;
 import dev.panic.openai.internal.Catalog;
 import dev.panic.openai.internal.ModelKind;
 import dev.panic.openai.internal.OpenAiClient;
@@ -16,6 +15,8 @@ import dev.panic.openai.internal.OpenAiEmbedder;
 import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import dev.panic.spi.Readiness;
+import dev.panic.spi.http.PlatformConfig;
+import dev.panic.spi.http.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -92,14 +93,6 @@ public final class OpenAiPlatform implements Platform {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * A platform that reports a configuration problem instead of failing, so that a malformed
-     * environment variable does not stop discovery of every other platform.
-     */
-    static OpenAiPlatform misconfigured(String problem) {
-        return new OpenAiPlatform(OpenAiClient.DEFAULT_BASE_URL, null, null, null, null, defaultHttp(), problem);
     }
 
     private static HttpSettings defaultHttp() {
@@ -308,32 +301,21 @@ public final class OpenAiPlatform implements Platform {
         }
 
         /**
-         * The platform. A missing key is not an error here: {@link OpenAiPlatform#readiness()}
-         * reports it, and calls fail with what to do.
+         * The platform. A missing key is not an error here, nor is a malformed setting read from
+         * the context: {@link OpenAiPlatform#readiness()} reports it, and calls fail with what to do.
          *
-         * @throws ValidationException if the base URL is malformed or the key has a line break
+         * @throws ValidationException if a value given to this builder is malformed (a base URL, a key with a line break)
          */
         public OpenAiPlatform build() {
-            String keySource = "apiKey";
-            String key = blankToNull(apiKey);
-            if (key == null) {
-                key = context.setting("OPENAI_API_KEY").orElse(null);
-                keySource = "OPENAI_API_KEY";
-            }
-            Secret secret = key == null ? null : Secret.of(key, keySource);
-            String url = blankToNull(baseUrl);
-            URI base = OpenAiClient.checkBaseUrl(url != null ? url
-                    : context.setting("OPENAI_BASE_URL").orElse(DEFAULT_BASE_URL));
-            String org = Optional.ofNullable(blankToNull(organization)).or(() -> context.setting("OPENAI_ORG_ID"))
-                    .orElse(null);
-            String proj = Optional.ofNullable(blankToNull(project)).or(() -> context.setting("OPENAI_PROJECT_ID"))
-                    .orElse(null);
-            return new OpenAiPlatform(base, secret, keySource, header(org, "organization"), header(proj, "project"),
-                    http != null ? http : defaultHttp(), null);
-        }
-
-        private static String blankToNull(String s) {
-            return s == null || s.isBlank() ? null : s.trim();
+            PlatformConfig config = PlatformConfig.of(context);
+            Secret secret = config.key("OPENAI_API_KEY", apiKey).orElse(null);
+            String keySource = config.givenInCode("OPENAI_API_KEY") ? "apiKey" : "OPENAI_API_KEY";
+            URI base = config.value("OPENAI_BASE_URL", baseUrl, OpenAiClient::checkBaseUrl)
+                    .orElse(OpenAiClient.DEFAULT_BASE_URL);
+            String org = config.value("OPENAI_ORG_ID", organization, v -> header(v, "organization")).orElse(null);
+            String proj = config.value("OPENAI_PROJECT_ID", project, v -> header(v, "project")).orElse(null);
+            return new OpenAiPlatform(base, secret, keySource, org, proj, http != null ? http : defaultHttp(),
+                    config.problem().orElse(null));
         }
 
         private static String header(String value, String what) {

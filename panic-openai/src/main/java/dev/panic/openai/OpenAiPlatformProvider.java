@@ -1,6 +1,5 @@
 package dev.panic.openai;
 
-import dev.panic.exception.ValidationException;
 import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import dev.panic.spi.PlatformProvider;
@@ -28,10 +27,6 @@ public final class OpenAiPlatformProvider implements PlatformProvider {
      */
     @Override
     public Platform create(PlatformContext context) {
-        try {
-            return OpenAiPlatform.builder().context(context).build();
-        } catch (ValidationException e) {
-            return OpenAiPlatform.misconfigured(e.getMessage());
-        }
+        return OpenAiPlatform.builder().context(context).build();
     }
 }

@@ -9,8 +9,6 @@ import dev.panic.embedding.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.PlatformHttp;
-import dev.panic.internal.http.Secret;
 import dev.panic.replicate.internal.Catalogue;
 import dev.panic.replicate.internal.ClipEmbedder;
 import dev.panic.replicate.internal.FlowSettings;
@@ -20,6 +18,9 @@ import dev.panic.replicate.internal.ReplicateClient;
 import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import dev.panic.spi.Readiness;
+import dev.panic.spi.http.PlatformConfig;
+import dev.panic.spi.http.PlatformHttp;
+import dev.panic.spi.http.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -127,25 +128,10 @@ public final class ReplicatePlatform implements Platform {
         this.flow = new FlowSettings(b.syncWait, b.pollInterval, b.maxPollInterval, b.predictionTimeout, b.cancelAfter);
         checkTimes(b);
 
-        Secret secret = null;
-        String problem = null;
-        String source;
-        if (b.apiToken != null) {
-            secret = Secret.of(b.apiToken, "the API token"); // a bad token given in code is a bug: fail now
-            source = "an API token is set";
-        } else {
-            source = TOKEN_VARIABLE + " is set";
-            Optional<String> fromContext = b.context.setting(TOKEN_VARIABLE);
-            if (fromContext.isEmpty()) {
-                problem = TOKEN_HINT;
-            } else {
-                try {
-                    secret = Secret.of(fromContext.get(), TOKEN_VARIABLE);
-                } catch (ValidationException e) {
-                    problem = e.getMessage() + "; " + TOKEN_HINT; // listings must still work: report, don't throw
-                }
-            }
-        }
+        PlatformConfig config = PlatformConfig.of(b.context);
+        Secret secret = config.key(TOKEN_VARIABLE, b.apiToken).orElse(null); // a bad token given in code fails now
+        String problem = secret != null ? null : config.problem().map(p -> p + "; " + TOKEN_HINT).orElse(TOKEN_HINT);
+        String source = config.givenInCode(TOKEN_VARIABLE) ? "an API token is set" : TOKEN_VARIABLE + " is set";
         this.hasToken = secret != null;
         this.tokenProblem = problem;
         this.tokenSource = source;
@@ -196,14 +182,11 @@ public final class ReplicatePlatform implements Platform {
     }
 
     /**
-     * Replicate limits creations separately from other calls, so creations get their own rate:
-     * spread evenly (600 a minute is 10 a second) rather than a minute's worth in one burst.
+     * Replicate limits creations separately from other calls, so creations get their own rate,
+     * spread evenly (600 a minute is one every 100 ms) like every limit of the HTTP layer.
      */
     private static HttpSettings createSettings(HttpSettings http, int perMinute) {
-        if (perMinute % 60 == 0) {
-            return http.toBuilder().requestsPerPeriod(perMinute / 60).period(Duration.ofSeconds(1)).build();
-        }
-        return http.toBuilder().requestsPerPeriod(1).period(Duration.ofMillis(Math.max(1, 60_000 / perMinute))).build();
+        return http.toBuilder().requestsPerPeriod(perMinute).period(Duration.ofMinutes(1)).build();
     }
 
     /** A builder; {@code builder().build()} reads {@value #TOKEN_VARIABLE} from the environment. */
@@ -354,7 +337,7 @@ public final class ReplicatePlatform implements Platform {
      * Configures a {@link ReplicatePlatform}; every setting is optional. Not thread-safe.
      *
      * <p>Defaults follow Replicate's published limits: 600 prediction creations a minute
-     * (spread as 10 a second) and 3000 requests a minute to every other endpoint (50 a second);
+     * (one every 100 ms) and 3000 requests a minute to every other endpoint (50 a second);
      * requests time out after 90 s, longer than the 60 s Replicate may hold a create.
      */
     public static final class Builder {

@@ -20,7 +20,7 @@ import dev.panic.Payload;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.DataUri;
+import dev.panic.spi.media.DataUri;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -22,7 +22,7 @@ import dev.panic.Modality;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
-import dev.panic.internal.http.DataUri;
+import dev.panic.spi.media.DataUri;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

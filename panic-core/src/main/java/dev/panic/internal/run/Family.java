@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Family {
 
+    /** The run the family grew from: its branches are named after it. */
+    final String rootId;
     final RunStore store;
     final ScheduledExecutorService scheduler;
     final EventBus events;
@@ -21,7 +23,9 @@ final class Family {
     private final AtomicInteger branchNumbers = new AtomicInteger();
     private final AtomicLong predictions = new AtomicLong();
 
-    Family(RunStore store, ScheduledExecutorService scheduler, EventBus events, int maxBranches, long maxPredictions) {
+    Family(String rootId, RunStore store, ScheduledExecutorService scheduler, EventBus events, int maxBranches,
+           long maxPredictions) {
+        this.rootId = rootId;
         this.store = store;
         this.scheduler = scheduler;
         this.events = events;

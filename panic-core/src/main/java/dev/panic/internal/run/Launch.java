@@ -262,7 +262,7 @@ public final class Launch {
         String id = r.id != null ? r.id : newId(startedAt);
         RunInfo info = new RunInfo(id, spec, RunStatus.RUNNING, null, startedAt, null, 0, List.of(), null, 0, 0,
                 provenance(r.network, embedders));
-        Family family = family(r, store, spec);
+        Family family = family(r, id, store, spec);
         RunStore.Recorder recorder = store.create(info);
         Config config = new Config(r.network, r.pacing, stop, false, 0, null);
         RuleBook book = new RuleBook(id, r.network, r.input, stop, observe, !embedders.isEmpty());
@@ -272,10 +272,10 @@ public final class Launch {
                 new SimilarityTracker(), -1, 0, info.provenance()), book, new TextWindows());
     }
 
-    private static Family family(Request r, RunStore store, RunSpec spec) {
+    private static Family family(Request r, String rootId, RunStore store, RunSpec spec) {
         ScheduledExecutorService scheduler = r.executor != null ? r.executor : SharedScheduler.get();
         EventBus bus = new EventBus(r.listeners, r.subscribers);
-        return new Family(store, scheduler, bus, spec.maxBranches(), spec.maxPredictions());
+        return new Family(rootId, store, scheduler, bus, spec.maxBranches(), spec.maxPredictions());
     }
 
     private static Config.Models models(Platforms platforms) {
@@ -465,7 +465,7 @@ public final class Launch {
             recorder.update(new RunInfo(info.id(), spec, RunStatus.RUNNING, null, info.startedAt(), null, replay.size,
                     info.observations(), info.parent(), config.revision(), replay.ownCost,
                     provenance(config.network(), embedders)));
-            Family family = family(r, store, spec);
+            Family family = family(r, info.id(), store, spec);
             family.join();
             return RunEngine.start(new RunEngine.Start(info.id(), spec, info.parent(), config, observe, embedders,
                     spec.embeddingTimeout(), spec.forever(), r.clock, info.startedAt(), family, recorder, models,
@@ -574,7 +574,7 @@ public final class Launch {
         String id = r.id != null ? r.id : newId(startedAt);
         Lineage lineage = new Lineage(parentInfo.id(), at.sequence(), false);
         return child(id, spec, lineage, config, observe, embedders, store, r.clock, startedAt,
-                family(r, store, spec), models, parentInfo.observations(), true, null, null);
+                family(r, id, store, spec), models, parentInfo.observations(), true, null, null);
     }
 
     // ---------------------------------------------------------------- branch
@@ -617,8 +617,10 @@ public final class Launch {
         if (joinFamily) {
             family.join();
         }
-        return RunEngine.start(new RunEngine.Start(id, spec, lineage, config, observe, embedders,
+        RunEngine.Start start = new RunEngine.Start(id, spec, lineage, config, observe, embedders,
                 spec.embeddingTimeout(), spec.forever(), clock, startedAt, family, recorder, models, resumed, tracker,
-                -1, 0, info.provenance()), book, texts);
+                -1, 0, info.provenance());
+        // A branch is started by its parent, once the parent has announced it.
+        return toNode != null ? RunEngine.prepare(start, book, texts) : RunEngine.start(start, book, texts);
     }
 }

@@ -225,14 +225,23 @@ public final class RunEngine implements Run {
      * ({@code start.recorder()}) and its rules have seen its history.
      */
     static RunEngine start(Start s, RuleBook rules, TextWindows texts) {
-        RunEngine run = new RunEngine(s, rules, texts);
-        run.events.publish(new RunEvent.Started(run.id, run.config.network(), run.spec.input(), run.sessionStart,
-                run.firstSequence, run.parent));
-        run.actor.execute(() -> {
-            run.followTimeLimit();
-            run.advance();
-        });
+        RunEngine run = prepare(s, rules, texts);
+        run.begin();
         return run;
+    }
+
+    /** Creates the run without starting it: a parent announces its branch before the branch's own events. */
+    static RunEngine prepare(Start s, RuleBook rules, TextWindows texts) {
+        return new RunEngine(s, rules, texts);
+    }
+
+    /** Announces the run and schedules its first step. */
+    void begin() {
+        events.publish(new RunEvent.Started(id, config.network(), spec.input(), sessionStart, firstSequence, parent));
+        actor.execute(() -> {
+            followTimeLimit();
+            advance();
+        });
     }
 
     // ---------------------------------------------------------------- making calls
@@ -681,7 +690,7 @@ public final class RunEngine implements Run {
                     + " branches are live, the run's limit (maxBranches)"));
             return;
         }
-        String branchId = Launch.branchId(id, family.nextBranchNumber());
+        String branchId = Launch.branchId(family.rootId, family.nextBranchNumber());
         RunEngine child;
         try {
             child = Launch.branch(this, branchId, at, to.id());
@@ -696,6 +705,7 @@ public final class RunEngine implements Run {
             branches.add(child);
         }
         events.publish(new RunEvent.Branched(id, branchId, at.sequence(), at.node(), to.id()));
+        child.begin();
     }
 
     // ---------------------------------------------------------------- ending
@@ -760,8 +770,9 @@ public final class RunEngine implements Run {
         } catch (RuntimeException e) {
             storeFailed("could not close the store of the run", e);
         }
-        family.leave();
+        // Finished before leaving the family: a branch that takes this run's place is announced after it.
         events.publish(new RunEvent.Finished(id, newStatus, reason, finishedAt));
+        family.leave();
         // Completes once listeners have seen Finished, and once every branch this run started has ended.
         events.delivered().thenCompose(x -> {
             List<CompletableFuture<Run>> ends;

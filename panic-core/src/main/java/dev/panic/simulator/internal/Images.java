@@ -2,7 +2,7 @@ package dev.panic.simulator.internal;
 
 import dev.panic.Bytes;
 import dev.panic.Payload;
-import dev.panic.internal.media.ImageDecoder;
+import dev.panic.spi.media.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.panic.embeddings.internal;
 
-import dev.panic.internal.media.ImageDecoder;
+import dev.panic.spi.media.ImageDecoder;
 
 /**
  * The perceptual image descriptor: colours, where they are, and edges, from the pixels alone.

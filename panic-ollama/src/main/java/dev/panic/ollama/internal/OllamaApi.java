@@ -2,18 +2,17 @@ package dev.panic.ollama.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.panic.exception.AuthenticationException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Futures;
-import dev.panic.internal.http.Json;
-import dev.panic.internal.http.PlatformHttp;
-import dev.panic.internal.http.Secret;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.Futures;
+import dev.panic.spi.http.Json;
+import dev.panic.spi.http.PlatformHttp;
+import dev.panic.spi.http.Secret;
 import dev.panic.ollama.PullProgress;
 import dev.panic.spi.Readiness;
 import java.net.ConnectException;
@@ -37,7 +36,8 @@ public final class OllamaApi {
 
     private final URI host;
     private final PlatformHttp http;
-    // Look-ups for listings and readiness: one quick attempt, so a missing server is reported at once.
+    // Look-ups for listings and readiness: one quick attempt, and little patience with a server that
+    // refuses them, so that a missing or overloaded server is reported at once.
     private final PlatformHttp probe;
 
     /** A client of the server at {@code host}. */
@@ -47,7 +47,8 @@ public final class OllamaApi {
         this.http = PlatformHttp.builder("ollama").settings(settings).bearer(key).credentialsOnlyFor(host)
                 .keyHint(hint).build();
         this.probe = PlatformHttp.builder("ollama").bearer(key).credentialsOnlyFor(host).keyHint(hint).settings(HttpSettings.builder()
-                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).maxAttempts(1).build())
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10)).maxAttempts(1)
+                .patience(Duration.ofSeconds(10)).build())
                 .build();
     }
 
@@ -96,9 +97,11 @@ public final class OllamaApi {
             return Readiness.ready("Ollama " + v.path("version").asText("?") + " answers at " + host);
         } catch (CompletionException e) {
             PanicException p = explain(e, null);
-            return Readiness.notReady(p instanceof AuthenticationException ? p.getMessage() : unreachable());
+            // Only a server that cannot be reached is told to start; one that answered is quoted.
+            return Readiness.notReady(isConnectFailure(p) ? unreachable()
+                    : "the Ollama server at " + host + " did not answer as expected: " + p.getMessage());
         } catch (PanicException e) {
-            return Readiness.notReady(e.getMessage());
+            return Readiness.notReady("the Ollama server at " + host + " did not answer as expected: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.panic.ollama.internal;
 
-import dev.panic.internal.http.Futures;
+import dev.panic.spi.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panic.Metadata;
@@ -13,7 +13,7 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.Json;
+import dev.panic.spi.http.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.panic.openai.internal;
 
-import dev.panic.internal.http.Futures;
+import dev.panic.spi.Futures;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
 import dev.panic.ModelOutput;
@@ -10,9 +10,9 @@ import dev.panic.exception.ContentRejectedException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.DataUri;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.media.DataUri;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -137,7 +137,7 @@ final class ChatCompletion implements ModelKind {
         }
         Metadata.Builder m = Metadata.builder().parameters(parameters).seed(o.seed()).modelVersion(answer.model())
                 .platformPredictionId(answer.id());
-        OpenAiClient.requestId(response).ifPresent(rid -> m.extra("request_id", rid));
+        OpenAiClient.record(response, m, false);
         if (finish != null) {
             m.extra("finish_reason", finish);
         }

@@ -1,6 +1,6 @@
 package dev.panic.openai.internal;
 
-import dev.panic.internal.http.Futures;
+import dev.panic.spi.Futures;
 import dev.panic.Metadata;
 import dev.panic.Modality;
 import dev.panic.ModelId;
@@ -9,9 +9,9 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Media;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.media.MediaBytes;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -223,13 +223,13 @@ final class ImageGeneration implements ModelKind {
             format = "png";
         }
         String declared = format == null ? "" : MEDIA_TYPES.getOrDefault(format, "");
-        return Media.payload(bytes, declared, Modality.IMAGE, "the b64_json answer of " + id);
+        return MediaBytes.payload(bytes, declared, Modality.IMAGE, "the b64_json answer of " + id);
     }
 
     private Metadata metadata(ApiResponse response, Wire.ImagesResponse answer, Wire.Image image,
                               Wire.CreateImageRequest request, Parameters parameters) {
         Metadata.Builder m = Metadata.builder().parameters(parameters);
-        OpenAiClient.requestId(response).ifPresent(rid -> m.platformPredictionId(rid).extra("request_id", rid));
+        OpenAiClient.record(response, m, true);
         if (image.revisedPrompt() != null) {
             m.extra("revised_prompt", image.revisedPrompt());
         }

@@ -1,17 +1,18 @@
 package dev.panic.openai.internal;
 
+import dev.panic.Metadata;
 import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.exception.AuthenticationException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Futures;
-import dev.panic.internal.http.Multipart;
-import dev.panic.internal.http.PlatformHttp;
-import dev.panic.internal.http.Secret;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.http.Multipart;
+import dev.panic.spi.http.PlatformHttp;
+import dev.panic.spi.http.Secret;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,8 +62,10 @@ public final class OpenAiClient {
         this.keyHint = isOfficial(baseUrl)
                 ? "set OPENAI_API_KEY to a key from https://platform.openai.com/api-keys (or pass it to OpenAiPlatform.builder().apiKey)"
                 : "set OPENAI_API_KEY (or OpenAiPlatform.builder().apiKey) to the key the server at " + baseUrl + " expects";
+        // Every answer's x-ratelimit-limit-requests (the account's requests a minute) holds the
+        // shared limiter to it, so many runs sharing a key slow down before they provoke 429s.
         this.http = PlatformHttp.builder(PLATFORM).settings(settings).bearer(key).keyHint(keyHint)
-                .credentialsOnlyFor(baseUrl).build();
+                .credentialsOnlyFor(baseUrl).limitHeader("x-ratelimit-limit-requests", Duration.ofMinutes(1)).build();
     }
 
     /**
@@ -134,31 +137,12 @@ public final class OpenAiClient {
         if (!hasKey && official()) {
             return CompletableFuture.failedFuture(new AuthenticationException("no OpenAI API key; " + keyHint));
         }
-        ApiRequest request = new ApiRequest("POST", URI.create(baseUrl + path), apiHeaders, body, contentType, kind, null);
-        return Futures.linked(http.send(request), response -> {
-            learnRateLimit(response);
-            return response;
-        });
+        return http.send(new ApiRequest("POST", URI.create(baseUrl + path), apiHeaders, body, contentType, kind, null));
     }
 
-    /**
-     * OpenAI tells every answer the account's request limit ({@code x-ratelimit-limit-requests},
-     * per minute); the limiter follows it down, so many runs sharing a key slow down before they
-     * provoke 429s rather than after.
-     */
-    private void learnRateLimit(ApiResponse response) {
-        response.header("x-ratelimit-limit-requests").ifPresent(v -> {
-            try {
-                http.limitToRequestsPerMinute(Long.parseLong(v.trim()));
-            } catch (NumberFormatException ignored) {
-                // A header we cannot read teaches nothing; the configured limit stays.
-            }
-        });
-    }
-
-    /** Requests the platform's limiter lets through per period now. */
-    public int requestsPerPeriod() {
-        return http.requestsPerPeriod();
+    /** Requests a second the platform's limiter lets through now. */
+    public double permitsPerSecond() {
+        return http.permitsPerSecond();
     }
 
     /**
@@ -172,5 +156,22 @@ public final class OpenAiClient {
     /** The {@code x-request-id} OpenAI gives every answer, to find a call in its logs. */
     public static Optional<String> requestId(ApiResponse response) {
         return response.header("x-request-id").filter(s -> !s.isBlank());
+    }
+
+    /**
+     * Records what the answer says about the call in its metadata: the {@code x-request-id} (also as
+     * the prediction id when {@code asPredictionId}), and the times the paid request was repeated
+     * after a server error, when {@code HttpSettings.paidRetries} allowed it.
+     */
+    static void record(ApiResponse response, Metadata.Builder m, boolean asPredictionId) {
+        requestId(response).ifPresent(rid -> {
+            m.extra("request_id", rid);
+            if (asPredictionId) {
+                m.platformPredictionId(rid);
+            }
+        });
+        if (response.paidRetries() > 0) {
+            m.extra("paid_retries", response.paidRetries());
+        }
     }
 }

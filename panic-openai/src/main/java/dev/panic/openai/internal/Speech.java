@@ -1,6 +1,6 @@
 package dev.panic.openai.internal;
 
-import dev.panic.internal.http.Futures;
+import dev.panic.spi.Futures;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
 import dev.panic.ModelOutput;
@@ -8,8 +8,8 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.ApiResponse;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +114,7 @@ final class Speech implements ModelKind {
         }
         Payload audio = Payload.audio(response.body(), FORMATS.get(o.format()));
         Metadata.Builder m = Metadata.builder().parameters(parameters).extra("input_characters", characters);
-        OpenAiClient.requestId(response).ifPresent(rid -> m.platformPredictionId(rid).extra("request_id", rid));
+        OpenAiClient.record(response, m, true);
         if (client.official()) {
             m.costUsd(Prices.speech(model, characters));
         }

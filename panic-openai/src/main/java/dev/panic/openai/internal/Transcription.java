@@ -1,6 +1,6 @@
 package dev.panic.openai.internal;
 
-import dev.panic.internal.http.Futures;
+import dev.panic.spi.Futures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Metadata;
 import dev.panic.ModelId;
@@ -9,10 +9,10 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Json;
-import dev.panic.internal.http.Media;
-import dev.panic.internal.http.Multipart;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.http.Json;
+import dev.panic.spi.media.MediaBytes;
+import dev.panic.spi.http.Multipart;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +89,7 @@ final class Transcription implements ModelKind {
         byte[] bytes = audio.data().toByteArray();
         String type = audio.mediaType();
         // OpenAI's own opus answers are Opus in an Ogg file, which the endpoint takes as ogg.
-        if (type.equals("audio/opus") && "audio/ogg".equals(Media.sniff(bytes))) {
+        if (type.equals("audio/opus") && "audio/ogg".equals(MediaBytes.sniff(bytes))) {
             type = "audio/ogg";
         }
         String extension = EXTENSIONS.get(type);
@@ -130,10 +130,10 @@ final class Transcription implements ModelKind {
             text = new String(response.body(), StandardCharsets.UTF_8);
         } else {
             throw new UnavailableException(id + " answered " + response.status() + " without the text of a json"
-                    + " transcription: '" + Json.excerpt(response.body(), 200) + "'", null, response.status(), null);
+                    + " transcription: '" + response.excerpt(200) + "'", null, response.status(), null);
         }
         Metadata.Builder m = Metadata.builder().parameters(parameters);
-        OpenAiClient.requestId(response).ifPresent(rid -> m.platformPredictionId(rid).extra("request_id", rid));
+        OpenAiClient.record(response, m, true);
         Object plainUsage = JsonValues.plain(usage);
         if (plainUsage != null) {
             m.extra("usage", plainUsage);

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.exception.UnavailableException;
-import dev.panic.internal.http.ApiResponse;
-import dev.panic.internal.http.Json;
+import dev.panic.spi.http.ApiResponse;
+import dev.panic.spi.http.Json;
 import java.util.List;
 
 /**
@@ -178,7 +178,7 @@ public final class Wire {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new UnavailableException(response.platform() + " answered " + response.status()
                     + " with JSON that is not a " + type.getSimpleName() + ": '"
-                    + Json.excerpt(response.body(), 200) + "'", e, response.status(), null);
+                    + response.excerpt(200) + "'", e, response.status(), null);
         }
     }
 }

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.panic.http.HttpSettings;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.Secret;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +39,17 @@ class RateLimitHeadersTest {
 
         c.postJson("/chat/completions", Map.of("model", "gpt-4o-mini"), ApiRequest.Kind.CREATE).join();
 
-        assertThat(c.requestsPerPeriod()).isEqualTo(2); // 120 a minute is 2 a second
+        assertThat(c.permitsPerSecond()).isEqualTo(2.0); // 120 a minute is 2 a second
+    }
+
+    @Test
+    void should_hold_an_account_under_sixty_a_minute_to_its_rate_not_to_one_a_second() {
+        answerWithLimit("20");
+        OpenAiClient c = client(50);
+
+        c.postJson("/chat/completions", Map.of("model", "gpt-4o-mini"), ApiRequest.Kind.CREATE).join();
+
+        assertThat(c.permitsPerSecond()).isEqualTo(20 / 60.0);
     }
 
     @Test
@@ -52,7 +62,7 @@ class RateLimitHeadersTest {
         OpenAiClient confused = client(5);
         confused.postJson("/chat/completions", Map.of("model", "gpt-4o-mini"), ApiRequest.Kind.CREATE).join();
 
-        assertThat(generous.requestsPerPeriod()).isEqualTo(5);
-        assertThat(confused.requestsPerPeriod()).isEqualTo(5);
+        assertThat(generous.permitsPerSecond()).isEqualTo(5.0);
+        assertThat(confused.permitsPerSecond()).isEqualTo(5.0);
     }
 }

@@ -7,7 +7,7 @@ import dev.panic.Payload;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.http.Json;
+import dev.panic.spi.http.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -5,7 +5,7 @@ import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.embedding.Embedder;
-import dev.panic.internal.http.Json;
+import dev.panic.spi.http.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -7,7 +7,7 @@ import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.AuthenticationException;
-import dev.panic.internal.http.Json;
+import dev.panic.spi.http.Json;
 import dev.panic.replicate.ReplicateModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -110,6 +110,9 @@ public final class ModelInvoker implements Model.Invoker {
         }
         if (!outputFields.isEmpty()) {
             m.extra("output", outputFields);
+        }
+        if (!p.failedBefore().isEmpty()) {
+            m.extra("failed_before", p.failedBefore());
         }
         return m.build();
     }

@@ -5,7 +5,7 @@ import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.UnavailableException;
-import dev.panic.internal.http.PlatformHttp;
+import dev.panic.spi.http.PlatformHttp;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

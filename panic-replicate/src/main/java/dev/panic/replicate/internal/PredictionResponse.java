@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.panic.exception.UnavailableException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,10 +23,23 @@ import java.util.Optional;
  * @param getUrl      {@code urls.get}, or null
  * @param cancelUrl   {@code urls.cancel}, or null
  * @param webUrl      {@code urls.web}, or null
+ * @param failedBefore predictions of the same call that failed for a passing reason and were created
+ *                     again (their {@code id} and {@code error}), as {@code HttpSettings.paidRetries} allows
  */
 public record PredictionResponse(String id, String model, String version, String status, JsonNode output,
                                  String error, String logs, Duration predictTime, String getUrl, String cancelUrl,
-                                 String webUrl) {
+                                 String webUrl, List<Map<String, Object>> failedBefore) {
+
+    /** Copies the list. */
+    public PredictionResponse {
+        failedBefore = List.copyOf(failedBefore == null ? List.of() : failedBefore);
+    }
+
+    /** The same prediction, with the failed ones the call made before it. */
+    public PredictionResponse withFailedBefore(List<Map<String, Object>> failed) {
+        return new PredictionResponse(id, model, version, status, output, error, logs, predictTime, getUrl, cancelUrl,
+                webUrl, failed);
+    }
 
     /** The statuses that mean the prediction may still change. */
     public boolean running() {
@@ -55,7 +70,7 @@ public record PredictionResponse(String id, String model, String version, String
         JsonNode urls = json.path("urls");
         return new PredictionResponse(id, text(json.get("model")), text(json.get("version")), status, output,
                 text(json.get("error")), text(json.get("logs")), predictTime, text(urls.get("get")),
-                text(urls.get("cancel")), text(urls.get("web")));
+                text(urls.get("cancel")), text(urls.get("web")), List.of());
     }
 
     private static String text(JsonNode node) {

@@ -8,16 +8,17 @@ import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.TimeoutException;
 import dev.panic.exception.UnavailableException;
-import dev.panic.internal.SharedScheduler;
-import dev.panic.internal.http.ApiErrors;
-import dev.panic.internal.http.ApiRequest;
-import dev.panic.internal.http.DataUri;
-import dev.panic.internal.http.Json;
-import dev.panic.internal.http.Multipart;
-import dev.panic.internal.http.PlatformHttp;
+import dev.panic.spi.http.ApiErrors;
+import dev.panic.spi.http.ApiRequest;
+import dev.panic.spi.http.Json;
+import dev.panic.spi.http.Multipart;
+import dev.panic.spi.http.PendingResponse;
+import dev.panic.spi.http.PlatformHttp;
+import dev.panic.spi.media.DataUri;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -202,23 +203,24 @@ public final class ReplicateClient {
         return uri(fallbackPath);
     }
 
-    /** One prediction from creation to its end, with its cancellation. */
+    /** One prediction from creation to its end, with its cancellation and, if allowed, its retries. */
     private final class Call {
         final CompletableFuture<PredictionResponse> result = new CompletableFuture<>();
         private final String model;
         private final String version;
         private final ObjectNode input;
-        private final long deadline;
+        private final List<Map<String, Object>> failedBefore = new ArrayList<>();
         private final AtomicBoolean cancelSent = new AtomicBoolean();
+        private volatile long deadline;
         private volatile String id;
         private volatile URI cancelUri;
+        private volatile PendingResponse creating;
         private volatile ScheduledFuture<?> nextPoll;
 
         Call(String model, String version, ObjectNode input) {
             this.model = model;
             this.version = version;
             this.input = input;
-            this.deadline = System.nanoTime() + flow.predictionTimeout().toNanos();
         }
 
         void start() {
@@ -228,11 +230,19 @@ public final class ReplicateClient {
                     if (poll != null) {
                         poll.cancel(false);
                     }
+                    PendingResponse sending = creating;
                     if (id != null) {
                         cancelRemotely("the call was cancelled");
+                    } else if (sending != null && sending.withdraw()) {
+                        LOG.debug("replicate: a create of {} was withdrawn before it was sent", model);
                     }
                 }
             });
+            create();
+        }
+
+        private void create() {
+            deadline = System.nanoTime() + flow.predictionTimeout().toNanos();
             ObjectNode body = Json.object();
             URI target;
             if (version == null) {
@@ -250,7 +260,13 @@ public final class ReplicateClient {
             if (flow.cancelAfter() != null) {
                 request = request.withHeader("Cancel-After", flow.cancelAfter().toSeconds() + "s");
             }
-            creates.send(request).whenComplete((response, error) -> {
+            PendingResponse sending = creates.send(request);
+            creating = sending;
+            // A cancel that came before `creating` was set did not see it: withdraw here instead.
+            if (result.isCancelled()) {
+                sending.withdraw();
+            }
+            sending.whenComplete((response, error) -> {
                 if (error != null) {
                     fail(error);
                     return;
@@ -280,8 +296,8 @@ public final class ReplicateClient {
                 return;
             }
             switch (p.status()) {
-                case "succeeded" -> result.complete(p);
-                case "failed" -> result.completeExceptionally(failed(p));
+                case "succeeded" -> result.complete(p.withFailedBefore(failedBefore));
+                case "failed" -> failedOrRetried(p);
                 case "canceled" -> result.completeExceptionally(canceled(p));
                 case "aborted" -> result.completeExceptionally(new UnavailableException("replicate prediction "
                         + p.id() + " of " + model + " was aborted before it started running (for example its"
@@ -292,6 +308,29 @@ public final class ReplicateClient {
                     result.completeExceptionally(new UnavailableException("replicate prediction " + p.id() + " of "
                             + model + " has a status PANIC does not know: '" + p.status() + "'"));
                 }
+            }
+        }
+
+        /**
+         * A prediction that failed for a passing reason (a GPU out of memory, a busy worker) is
+         * created again if {@link dev.panic.http.HttpSettings#paidRetries()} allows, since the one
+         * that failed may have been billed; each failed one is recorded with the one that succeeds.
+         */
+        private void failedOrRetried(PredictionResponse p) {
+            PanicException failure = failed(p);
+            int allowed = creates.settings().paidRetries();
+            if (!(failure instanceof UnavailableException) || failedBefore.size() >= allowed) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            failedBefore.add(Map.of("id", p.id(), "error", reads.scrub(p.error() == null ? "" : p.error().strip())));
+            LOG.debug("replicate: prediction {} of {} failed for a passing reason; creating it again ({} of {} allowed)",
+                    p.id(), model, failedBefore.size(), allowed);
+            id = null;
+            cancelSent.set(false);
+            nextPoll = reads.scheduler().schedule(this::create, flow.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
+            if (result.isDone()) {
+                nextPoll.cancel(false);
             }
         }
 
@@ -306,7 +345,7 @@ public final class ReplicateClient {
             URI poll = sameHost(p.getUrl(), "/predictions/" + p.id());
             Duration next = Duration.ofNanos(Math.min(flow.maxPollInterval().toNanos(),
                     Math.round(wait.toNanos() * FlowSettings.POLL_GROWTH)));
-            nextPoll = SharedScheduler.get().schedule(() -> reads.send(ApiRequest.get(poll)).whenComplete((r, e) -> {
+            nextPoll = reads.scheduler().schedule(() -> reads.send(ApiRequest.get(poll)).whenComplete((r, e) -> {
                 if (e != null) {
                     cancelRemotely("polling it failed");
                     fail(e);
@@ -349,14 +388,22 @@ public final class ReplicateClient {
             result.completeExceptionally(PanicException.from(t));
         }
 
+        /**
+         * Typed by what helps: a safety filter's refusal (change the input), a passing lack of
+         * capacity (retriable: the same input may work later), or anything else (check the input).
+         */
         private PanicException failed(PredictionResponse p) {
             String said = p.error() == null || p.error().isBlank() ? "no reason given" : reads.scrub(p.error().strip());
             String head = "replicate prediction " + p.id() + " of " + model + " failed: " + said;
             if (ApiErrors.isContentRejection(said, "")) {
                 return new ContentRejectedException(head + "; change the input, retrying it unchanged will not help");
             }
-            if (said.toLowerCase(Locale.ROOT).contains("retry")) {
-                return new UnavailableException(head);
+            if (ApiErrors.isTransient(said)) {
+                int allowed = creates.settings().paidRetries();
+                return new UnavailableException(head + "; this is a passing failure on Replicate's side, so the same"
+                        + " input may work later" + (allowed == 0
+                        ? " (not created again automatically, since each try may be billed: HttpSettings.paidRetries allows it)"
+                        : " (created " + allowed + " times more already, as HttpSettings.paidRetries allows)"));
             }
             return new InvalidRequestException(head + "; check the input and the model's parameters");
         }

@@ -2,7 +2,7 @@ package dev.panic.report.internal;
 
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;
-import dev.panic.internal.media.ImageDecoder;
+import dev.panic.spi.media.ImageDecoder;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

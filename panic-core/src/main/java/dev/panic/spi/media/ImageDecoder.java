@@ -1,4 +1,4 @@
-package dev.panic.internal.media;
+package dev.panic.spi.media;
 
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;

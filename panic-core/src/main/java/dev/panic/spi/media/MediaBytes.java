@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.media;
 
 import dev.panic.Modality;
 import dev.panic.Payload;
@@ -6,8 +6,8 @@ import dev.panic.exception.InvalidRequestException;
 import java.util.Locale;
 
 /** Turns downloaded bytes into an image or audio payload, trusting the bytes over a vague content type. */
-public final class Media {
-    private Media() {
+public final class MediaBytes {
+    private MediaBytes() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;

@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

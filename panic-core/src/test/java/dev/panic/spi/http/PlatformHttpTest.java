@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -25,6 +25,7 @@ import dev.panic.exception.RateLimitedException;
 import dev.panic.exception.TimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
+import dev.panic.spi.media.DataUri;
 import dev.panic.http.HttpSettings;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -252,14 +253,15 @@ class PlatformHttpTest {
     }
 
     @Test
-    void should_refuse_locally_what_the_rate_limit_cannot_let_through_in_time() {
+    void should_refuse_locally_what_the_rate_limit_cannot_let_through_within_the_calls_patience() {
         server.stubFor(get("/limited").willReturn(aResponse().withBody("{}")));
         PlatformHttp http = client(fast().maxAttempts(1).requestsPerPeriod(1).period(Duration.ofMinutes(10))
-                .maxWaitForPermit(Duration.ZERO).build());
+                .patience(Duration.ZERO).build());
 
         call(http, ApiRequest.get(uri("/limited")));
         assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/limited"))))
-                .isInstanceOf(RateLimitedException.class).hasMessageContaining("rate limit of 1 per PT10M");
+                .isInstanceOf(RateLimitedException.class).hasMessageContaining("patience of PT0S")
+                .hasMessageContaining("raise HttpSettings.patience");
 
         server.verify(1, getRequestedFor(urlEqualTo("/limited")));
     }

@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

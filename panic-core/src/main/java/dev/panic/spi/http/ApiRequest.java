@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import java.net.URI;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One HTTP request of a platform adapter.
+ * One HTTP request of a platform adapter, sent with {@link PlatformHttp#send}.
  *
  * @param method      GET, POST...
  * @param uri         the full address
@@ -25,7 +25,8 @@ public record ApiRequest(String method, URI uri, Map<String, String> headers, by
         READ,
         /**
          * Requests that may create something paid (a prediction). Repeated only when the platform
-         * refused it (429) or no connection was made, so a retry never pays twice.
+         * refused it (429) or no connection was made, so a retry never pays twice; after a server
+         * error only as far as {@link dev.panic.http.HttpSettings#paidRetries()} allows.
          */
         CREATE
     }

@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.exception.AuthenticationException;
@@ -9,6 +9,7 @@ import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
 import dev.panic.exception.TimeoutException;
 import dev.panic.exception.UnavailableException;
+import dev.panic.internal.http.RetryAfter;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +18,28 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one place where a platform's error answer becomes a typed {@link PanicException}, keeping
- * the HTTP status, the platform's own message and any retry-after. It reads the error shapes of
- * every platform we talk to: problem+json ({@code detail}, {@code title}: Replicate), OpenAI's
- * {@code {"error": {"message", "code", "type"}}}, and Ollama's {@code {"error": "..."}}.
+ * The one place where a platform's failure becomes a typed {@link PanicException}, keeping the
+ * HTTP status, the platform's own message and any retry-after. It reads the error shapes of every
+ * platform we talk to: problem+json ({@code detail}, {@code title}: Replicate), OpenAI's
+ * {@code {"error": {"message", "code", "type"}}}, and Ollama's {@code {"error": "..."}}; and it
+ * tells, from a failure's own words, a refused content from a passing lack of capacity, for
+ * failures that arrive inside successful answers (a prediction that ends {@code failed}).
+ *
+ * <p>Every text is scrubbed of the key before it is cut: an excerpt never holds part of it.
  */
 public final class ApiErrors {
 
     // Words safety filters use when they refuse an input or an output.
     private static final Pattern CONTENT_REJECTED = Pattern.compile(
             "nsfw|content[ _-]?polic|safety (system|filter|checker)|content[ _-]?filter|moderation|flagged",
+            Pattern.CASE_INSENSITIVE);
+
+    // Words of failures that come from the platform's load or hardware, not from the request:
+    // a GPU out of memory, a busy or restarting worker, a timeout, an explicit "try again".
+    private static final Pattern TRANSIENT = Pattern.compile(
+            "out of memory|\\bOOM\\b|capacity|overloaded|temporarily unavailable|try again|retry"
+                    + "|timed? ?out|no (available )?workers?|worker (died|crashed|restarted)|connection (reset|refused|error)"
+                    + "|service unavailable|internal server error|server is busy|preempted",
             Pattern.CASE_INSENSITIVE);
 
     private ApiErrors() {
@@ -51,7 +64,10 @@ public final class ApiErrors {
     public record Detail(String message, String code) {
     }
 
-    /** Reads the message and code from any of the error shapes we know; falls back to a body excerpt. */
+    /**
+     * Reads the message and code from any of the error shapes we know; falls back to a body
+     * excerpt. The body must already be scrubbed ({@link Secret#scrub(byte[])}), as the client's are.
+     */
     public static Detail detail(byte[] body) {
         Optional<JsonNode> json = Json.tryParse(body);
         if (json.isEmpty() || !json.get().isObject()) {
@@ -74,8 +90,12 @@ public final class ApiErrors {
         return "";
     }
 
-    /** Maps an error answer (status 400 or more) to the exception for its cause. */
-    public static PanicException fromResponse(Context ctx, int status, HttpHeaders headers, byte[] body, Instant now) {
+    /**
+     * Maps an error answer (status 400 or more) to the exception for its cause; the body is
+     * scrubbed of the key before anything is read from it.
+     */
+    public static PanicException fromResponse(Context ctx, int status, HttpHeaders headers, byte[] rawBody, Instant now) {
+        byte[] body = ctx.secret() == null ? rawBody : ctx.secret().scrub(rawBody);
         Detail d = detail(body);
         Duration retryAfter = RetryAfter.parseHeader(headers.firstValue("Retry-After").orElse(null), now)
                 .or(() -> Json.tryParse(body).flatMap(RetryAfter::fromBody)).orElse(null);
@@ -120,6 +140,15 @@ public final class ApiErrors {
         String c = code == null ? "" : code.toLowerCase(Locale.ROOT);
         return c.contains("content_policy") || c.contains("content_filter") || c.contains("moderation")
                 || (message != null && CONTENT_REJECTED.matcher(message).find());
+    }
+
+    /**
+     * True if a failure's message says it came from the platform's load or hardware (a GPU out of
+     * memory, an overloaded or restarting worker, a timeout, "try again"), so that the same request
+     * may well succeed later; content refusals are never transient.
+     */
+    public static boolean isTransient(String message) {
+        return message != null && TRANSIENT.matcher(message).find() && !isContentRejection(message, "");
     }
 
     private static String scrub(Context ctx, String s) {

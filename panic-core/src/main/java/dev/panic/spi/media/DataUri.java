@@ -1,4 +1,4 @@
-package dev.panic.internal.http;
+package dev.panic.spi.media;
 
 import dev.panic.exception.InvalidRequestException;
 import java.net.URLDecoder;
