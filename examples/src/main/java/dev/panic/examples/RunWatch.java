@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What {@code run}, {@code resume} and {@code fork} share: they start a run, show each step as
@@ -38,35 +39,69 @@ final class RunWatch {
      * @return the exit code: 1 if the run failed
      */
     static int follow(Run.Builder builder, Console console, Integer total, Path storeDir) {
-        Progress progress = new Progress(console, total);
-        Run run = builder.listener(progress).start();
+        return follow(builder, console, total, storeDir, run -> { });
+    }
+
+    /**
+     * Like {@link #follow(Run.Builder, Console, Integer, Path)}, handing the run to {@code started}
+     * as soon as it runs (to steer it while it is followed).
+     */
+    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir, Consumer<Run> started) {
+        Run run = builder.listener(new Progress(console, total, "")).start();
         console.line("run:     " + run.id());
+        started.accept(run);
+        return watch(List.of(run), console, storeDir);
+    }
+
+    /**
+     * Starts several runs at once, shows their steps as they complete (each line labelled with its
+     * run's number), follows them to their end and reports each.
+     *
+     * @return the exit code: 1 if a run failed
+     */
+    static int followAll(List<Run.Builder> builders, Console console, Integer total, Path storeDir) {
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < builders.size(); i++) {
+            String label = "#" + (i + 1) + " ";
+            Run run = builders.get(i).listener(new Progress(console, total, label)).start();
+            console.line("run " + label + run.id());
+            runs.add(run);
+        }
+        return watch(runs, console, storeDir);
+    }
+
+    private static int watch(List<Run> runs, Console console, Path storeDir) {
         AtomicBoolean analysed = new AtomicBoolean();
         // Ctrl-C (or a TERM signal): the JVM stops once its hooks have run, so the hook itself cancels the
-        // run, waits for its end to be saved, and saves its analysis.
+        // runs, waits for their ends to be saved, and saves their analyses.
         Thread onInterrupt = new Thread(() -> {
-            run.cancel();
-            run.await(Duration.ofSeconds(10));
+            runs.forEach(Run::cancel);
+            runs.forEach(r -> r.await(Duration.ofSeconds(10)));
             if (analysed.compareAndSet(false, true)) {
-                saveAnalysis(run, storeDir, console);
+                runs.forEach(r -> saveAnalysis(r, storeDir, console));
             }
         }, "panic-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            run.await();
+            runs.forEach(Run::await);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 // The hook is running: it saves what is left to save.
-                run.await(Duration.ofSeconds(10));
+                runs.forEach(r -> r.await(Duration.ofSeconds(10)));
             }
         }
-        report(run, console, storeDir);
-        if (analysed.compareAndSet(false, true)) {
-            saveAnalysis(run, storeDir, console);
+        for (Run run : runs) {
+            if (runs.size() > 1) {
+                console.line("run " + run.id() + ":");
+            }
+            report(run, console, storeDir);
         }
-        return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
+        if (analysed.compareAndSet(false, true)) {
+            runs.forEach(r -> saveAnalysis(r, storeDir, console));
+        }
+        return runs.stream().anyMatch(r -> r.status() == RunStatus.FAILED) ? PanicCli.FAILED : 0;
     }
 
     /** The step limit a spec sets, if any: the counter's total. */
@@ -133,11 +168,13 @@ final class RunWatch {
         private final Console console;
         private final Integer total;
         private final int width;
+        private final String label;
 
-        Progress(Console console, Integer total) {
+        Progress(Console console, Integer total, String label) {
             this.console = console;
             this.total = total;
             this.width = total == null ? 1 : String.valueOf(total).length();
+            this.label = label;
         }
 
         @Override
@@ -168,8 +205,8 @@ final class RunWatch {
         }
 
         private String counter(int sequence) {
-            return total == null ? String.format(Locale.ROOT, "[%d] ", sequence + 1)
-                    : String.format(Locale.ROOT, "[%" + width + "d/%d] ", sequence + 1, total);
+            return label + (total == null ? String.format(Locale.ROOT, "[%d] ", sequence + 1)
+                    : String.format(Locale.ROOT, "[%" + width + "d/%d] ", sequence + 1, total));
         }
 
         private String step(Prediction p, String what) {

@@ -331,6 +331,27 @@ public final class PromptGenerator {
         return new Batch(folder, prompt, written, failures, cost);
     }
 
+    /**
+     * The parameters that ask {@code model} for pictures of {@code width} x {@code height}, in the
+     * names its platform reads: the simulator's {@code size} (it draws squares, so the larger side,
+     * at most 1024), OpenAI's {@code size} ({@code "1024x576"}; the model checks what it accepts).
+     *
+     * @throws ValidationException for another platform, whose models name their size parameters each
+     *                             their own way: give them as the model's own parameters
+     */
+    public static Parameters size(dev.panic.ModelId model, int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new ValidationException("a picture's size must be positive, got " + width + "x" + height);
+        }
+        return switch (model.platform()) {
+            case "sim" -> Parameters.of("size", Math.max(64, Math.min(1024, Math.max(width, height))));
+            case "openai" -> Parameters.of("size", width + "x" + height);
+            default -> throw new ValidationException("PANIC does not know how " + model + " takes a size; give its own"
+                    + " size parameters instead (e.g. --param width=" + width + " --param height=" + height
+                    + ", as its documentation names them)");
+        };
+    }
+
     private String infoMarkdown(GeneratedPrompt prompt, Model imageModel, List<Path> images, List<String> failures) {
         StringBuilder md = new StringBuilder("# ").append(prompt.title()).append("\n\n");
         md.append(prompt.description()).append("\n\n");

@@ -161,9 +161,14 @@ public final class Socratic {
                 1, Long.MAX_VALUE, false, null);
     }
 
+    /** A run builder for the loop for {@code intent}: add a store and listeners, then start it. */
+    public Run.Builder prepare(String intent) {
+        return Run.builder(spec(intent), platforms);
+    }
+
     /** Starts the loop for {@code intent}, saved in {@code store}; returns at once. */
     public Run start(String intent, RunStore store) {
-        return Run.builder(spec(intent), platforms).store(store).start();
+        return prepare(intent).store(store).start();
     }
 
     /** Runs the loop for {@code intent}, saved in {@code store}, and scores its cycles. */

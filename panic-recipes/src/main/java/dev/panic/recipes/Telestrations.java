@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * Telestrations game = Telestrations.builder(platforms).prefix("a children's drawing of").build();
- * Run run = game.builder("a cat on a windowsill").store(store).start();
+ * Run run = game.prepare("a cat on a windowsill").store(store).start();
  * Telestrations.Session session = game.session(run);
  * session.apply("model caption=sim:describer");
  * session.apply("quit");
@@ -95,11 +95,11 @@ public final class Telestrations {
         if (prompt == null || prompt.isBlank()) {
             throw new ValidationException("Telestrations needs a first prompt: what the first picture shows");
         }
-        return builder(prompt).spec();
+        return prepare(prompt).spec();
     }
 
     /** A run builder for the loop from {@code prompt}: add a store and listeners, then start it. */
-    public Run.Builder builder(String prompt) {
+    public Run.Builder prepare(String prompt) {
         if (prompt == null || prompt.isBlank()) {
             throw new ValidationException("Telestrations needs a first prompt: what the first picture shows");
         }
@@ -119,7 +119,7 @@ public final class Telestrations {
         return b;
     }
 
-    /** Edits for a run of this loop, started from {@link #builder(String)}. */
+    /** Edits for a run of this loop, started from {@link #prepare(String)}. */
     public Session session(Run run) {
         return new Session(run);
     }

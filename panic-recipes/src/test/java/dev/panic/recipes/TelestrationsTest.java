@@ -35,7 +35,7 @@ class TelestrationsTest {
                 .pacing(Pacing.fixed(Duration.ofMillis(30))).build();
         RunSpec spec = game.spec("a red circle");
         assertThat(spec.forever()).isTrue();
-        Run run = game.builder("a red circle").start();
+        Run run = game.prepare("a red circle").start();
         Telestrations.Session session = game.session(run);
         waitFor(run, 2);
 
@@ -68,7 +68,7 @@ class TelestrationsTest {
     @Test
     void should_refuse_what_is_not_an_edit_or_would_break_the_loop_and_change_nothing() {
         Telestrations game = Telestrations.builder(platforms).maxSteps(4).pacing(Pacing.none()).build();
-        Run run = game.builder("a red circle").pacing(Pacing.fixed(Duration.ofMillis(50))).start();
+        Run run = game.prepare("a red circle").pacing(Pacing.fixed(Duration.ofMillis(50))).start();
         Telestrations.Session session = game.session(run);
         assertThatThrownBy(() -> session.apply("make it pretty")).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("prefix: TEXT");

@@ -150,7 +150,7 @@ public final class Prompter {
         int last = 0;
         while (m.find()) {
             String w = m.group();
-            boolean small = m.start() > 0 && Set.of("in", "on", "of", "at", "a", "an", "the", "and").contains(w);
+            boolean small = m.start() > 0 && Set.of("in", "on", "of", "at", "a", "an", "the", "and", "with", "for", "to").contains(w);
             sb.append(s, last, m.start()).append(small ? w : capitalise(w));
             last = m.end();
         }

@@ -27,9 +27,9 @@ import java.util.Optional;
 /**
  * What an experiment's runs did, together: a row per run (network, arm, prompt, seed, steps, why it
  * stopped, the pattern found with where it began and its period, the drift curve's decay rate and
- * floor, the attractor it fell into, its cost), and per arm the attractor census (with a
- * representative output of each attractor, {@link Attractors}) and the {@link MarkovSummary} of the
- * runs' walks between attractor states.
+ * floor, the attractor it fell into, its cost), and per network and arm the attractor census (with
+ * a representative output of each attractor, {@link Attractors}) and the {@link MarkovSummary} of
+ * the runs' walks between attractor states: a network's loop beside its control arms.
  *
  * <pre>{@code
  * ExperimentReport report = ExperimentReport.of(Path.of("experiments/loops"));
@@ -38,7 +38,7 @@ import java.util.Optional;
  *
  * @param name     the experiment's name (the folder's name for a plain folder of runs)
  * @param runs     a row per run, in plan order
- * @param arms     per arm ({@code loop}, {@code fixed-caption}...): its census and chain
+ * @param arms     per network and arm ({@code pd/loop}, {@code pd/fixed-caption}...): its census and chain
  * @param costUsd  what all the runs spent, as far as the platforms said
  * @param warnings what could not be read or analysed
  */
@@ -71,7 +71,7 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
      * @param patternPeriod its period in predictions, or null
      * @param decayRate     the drift curve's fitted rate per lap, or null without vectors
      * @param decayFloor    the level the curve approaches, or null
-     * @param attractor     the attractor it fell into ({@code A1}...), or null
+     * @param attractor     the attractor it fell into among its network and arm's runs ({@code A1}...), or null
      */
     public record RunRow(String run, String network, String arm, String prompt, Long seed, RunInfo info,
                          String pattern, Integer patternStart, Integer patternPeriod, Double decayRate,
@@ -88,12 +88,14 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
     }
 
     /**
-     * An arm's cross-run analysis.
+     * The cross-run analysis of one network's runs in one arm.
      *
-     * @param census the attractors its runs fell into
-     * @param chain  its runs' walks between them
+     * @param network the network's name
+     * @param arm     {@code loop} or a control arm
+     * @param census  the attractors its runs fell into
+     * @param chain   its runs' walks between them
      */
-    public record ArmAnalysis(AttractorReport census, MarkovSummary chain) {
+    public record ArmAnalysis(String network, String arm, AttractorReport census, MarkovSummary chain) {
     }
 
     /**
@@ -136,8 +138,7 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         }
         Map<String, List<StoredRun>> byArm = new LinkedHashMap<>();
         for (StoredRun r : saved) {
-            PlannedRun p = plan.get(r.info().id());
-            byArm.computeIfAbsent(p == null ? PlannedRun.LOOP : p.arm(), k -> new ArrayList<>()).add(r);
+            byArm.computeIfAbsent(group(r.info(), plan.get(r.info().id())), k -> new ArrayList<>()).add(r);
         }
         Map<String, ArmAnalysis> arms = new LinkedHashMap<>();
         Map<String, String> attractorOf = new LinkedHashMap<>();
@@ -149,12 +150,15 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
                         + " embedders)");
                 continue;
             }
+            StoredRun first = e.getValue().get(0);
+            PlannedRun p = plan.get(first.info().id());
             for (int k = 0; k < census.attractors().size(); k++) {
                 for (String id : census.attractors().get(k).runIds()) {
                     attractorOf.put(id, MarkovSummary.state(k));
                 }
             }
-            arms.put(e.getKey(), new ArmAnalysis(census, MarkovSummary.of(census, ts)));
+            arms.put(e.getKey(), new ArmAnalysis(p == null ? networkName(first.info()) : p.network(),
+                    p == null ? PlannedRun.LOOP : p.arm(), census, MarkovSummary.of(census, ts)));
         }
         List<RunRow> rows = new ArrayList<>();
         double cost = 0;
@@ -170,11 +174,11 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
                 analysis = null;
             }
             StopReason pattern = patternOf(info.stopReason(), analysis);
-            ArmAnalysis arm = arms.get(p == null ? PlannedRun.LOOP : p.arm());
+            ArmAnalysis arm = arms.get(group(info, p));
             Optional<SeriesAnalysis> series = analysis == null ? Optional.empty() : analysis.series().stream()
                     .filter(s -> arm == null || s.embedderId().equals(arm.census().embedderId())).findFirst();
             String input = info.initialInput() instanceof Payload.Text t ? t.text() : info.initialInput().summary(80);
-            rows.add(new RunRow(info.id(), p == null ? String.valueOf(info.spec().network()) : p.network(),
+            rows.add(new RunRow(info.id(), p == null ? networkName(info) : p.network(),
                     p == null ? PlannedRun.LOOP : p.arm(), p == null ? input : p.prompt(), p == null ? null : p.seed(),
                     info, pattern == null ? null : pattern.rule(), pattern == null ? null : pattern.patternStart(),
                     pattern == null ? null : pattern.period(), series.map(s -> s.decay().rate()).orElse(null),
@@ -182,6 +186,15 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         }
         String name = dir.toAbsolutePath().getFileName().toString();
         return new ExperimentReport(name, rows, arms, cost, warnings);
+    }
+
+    private static String group(RunInfo info, PlannedRun p) {
+        return p == null ? networkName(info) + "/" + PlannedRun.LOOP : p.network() + "/" + p.arm();
+    }
+
+    /** A network outside an experiment: its models, as a run spec shows them. */
+    private static String networkName(RunInfo info) {
+        return String.valueOf(info.spec().network());
     }
 
     /** The run's own stop reason if it names a pattern, else the first pattern the analysis found. */
@@ -209,18 +222,19 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         md.append(String.format(Locale.ROOT, "%d runs, $%.4f spent as far as the platforms say.%n%n", runs.size(),
                 costUsd));
         for (Map.Entry<String, ArmAnalysis> e : arms.entrySet()) {
-            String arm = e.getKey();
+            String network = e.getValue().network();
+            String arm = e.getValue().arm();
             AttractorReport census = e.getValue().census();
             MarkovSummary chain = e.getValue().chain();
-            md.append("## ").append(arm).append("\n\n");
+            md.append("## ").append(network).append(", ").append(arm).append("\n\n");
             md.append(String.format(Locale.ROOT, "%d attractors among %d runs (embedder %s, threshold %.2f).%n%n",
                     census.attractors().size(), census.attractors().stream().mapToInt(Attractor::size).sum(),
                     census.embedderId(), census.threshold()));
             md.append("| attractor | runs | cohesion | representative |\n| --- | --- | --- | --- |\n");
             for (int k = 0; k < census.attractors().size(); k++) {
                 Attractor a = census.attractors().get(k);
-                String shown = representative(dir, arm, k, a.representativeOutput());
-                attractorRows.add(List.of(arm, MarkovSummary.state(k), a.size(), String.join(" ", a.runIds()),
+                String shown = representative(dir, FileOut.slug(e.getKey()), k, a.representativeOutput());
+                attractorRows.add(List.of(network, arm, MarkovSummary.state(k), a.size(), String.join(" ", a.runIds()),
                         a.representativeRunId(), a.representativeSequence(), shown, number(a.cohesion())));
                 md.append("| ").append(MarkovSummary.state(k)).append(" | ").append(a.size()).append(" | ")
                         .append(number(a.cohesion())).append(" | ").append(a.representativeOutput() instanceof Payload.Text
@@ -228,13 +242,13 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
             }
             md.append("\n| state | outputs | mean stay | absorbing | steps to |\n| --- | --- | --- | --- | --- |\n");
             for (String s : chain.states()) {
-                stateRows.add(List.of(arm, s, chain.visits().get(s), number(chain.meanDwell().get(s)),
+                stateRows.add(List.of(network, arm, s, chain.visits().get(s), number(chain.meanDwell().get(s)),
                         chain.absorbing().contains(s) ? "yes" : "no"));
-                chain.transitions().get(s).forEach((to, n) -> transitionRows.add(List.of(arm, s, to, n)));
+                chain.transitions().get(s).forEach((to, n) -> transitionRows.add(List.of(network, arm, s, to, n)));
                 md.append("| ").append(s).append(" | ").append(chain.visits().get(s)).append(" | ")
                         .append(number(chain.meanDwell().get(s))).append(" | ")
                         .append(chain.absorbing().contains(s) ? "yes" : "no").append(" | ")
-                        .append(chain.transitions().get(s)).append(" |\n");
+                        .append(steps(chain.transitions().get(s))).append(" |\n");
             }
             md.append('\n');
         }
@@ -242,21 +256,27 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
             md.append("## Warnings\n\n");
             warnings.forEach(w -> md.append("- ").append(w).append('\n'));
         }
-        Csv.write(dir.resolve("attractors.csv"), List.of("arm", "attractor", "runs", "run_ids", "representative_run",
+        Csv.write(dir.resolve("attractors.csv"), List.of("network", "arm", "attractor", "runs", "run_ids", "representative_run",
                 "representative_sequence", "representative_output", "cohesion"), attractorRows);
-        Csv.write(dir.resolve("transitions.csv"), List.of("arm", "from", "to", "steps"), transitionRows);
-        Csv.write(dir.resolve("states.csv"), List.of("arm", "state", "outputs", "mean_stay", "absorbing"), stateRows);
+        Csv.write(dir.resolve("transitions.csv"), List.of("network", "arm", "from", "to", "steps"), transitionRows);
+        Csv.write(dir.resolve("states.csv"), List.of("network", "arm", "state", "outputs", "mean_stay", "absorbing"),
+                stateRows);
         FileOut.write(dir.resolve("report.md"), md.toString());
     }
 
+    private static String steps(Map<String, Long> to) {
+        return to.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(
+                java.util.stream.Collectors.joining(", "));
+    }
+
     /** The output as text, or the file it was written to (relative to the report). */
-    private static String representative(Path dir, String arm, int k, Payload output) {
+    private static String representative(Path dir, String group, int k, Payload output) {
         if (output instanceof Payload.Text t) {
             return t.text();
         }
         dev.panic.Bytes data = output instanceof Payload.Image i ? i.data() : ((Payload.Audio) output).data();
         String mediaType = output instanceof Payload.Image i ? i.mediaType() : ((Payload.Audio) output).mediaType();
-        String file = "attractors/" + arm + "-" + MarkovSummary.state(k) + "." + MediaTypes.extension(mediaType);
+        String file = "attractors/" + group + "-" + MarkovSummary.state(k) + "." + MediaTypes.extension(mediaType);
         FileOut.write(dir.resolve(file), data);
         return file;
     }

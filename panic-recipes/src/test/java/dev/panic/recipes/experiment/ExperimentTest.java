@@ -139,24 +139,26 @@ class ExperimentTest {
         assertThat(byId.get("pd.loop.p1.r1").get(11)).isEqualTo("2"); // a fixed point of a two-model ring
         assertThat(byId.get("contra.shuffled-caption.p1.r1").get(2)).isEqualTo("shuffled-caption");
 
-        assertThat(report.arms()).containsOnlyKeys("loop", "shuffled-caption");
-        ExperimentReport.ArmAnalysis loop = report.arms().get("loop");
-        assertThat(loop.census().embedderId()).isEqualTo("minilm");
-        assertThat(loop.census().attractors().stream().mapToInt(a -> a.size()).sum()).isEqualTo(4);
-        MarkovSummary chain = loop.chain();
+        assertThat(report.arms()).containsOnlyKeys("pd/loop", "contra/loop", "contra/shuffled-caption");
+        ExperimentReport.ArmAnalysis pd = report.arms().get("pd/loop");
+        assertThat(pd.census().embedderId()).isEqualTo("minilm");
+        assertThat(pd.census().attractors()).hasSize(2); // each prompt settles on a picture of its own
+        MarkovSummary chain = report.arms().get("contra/loop").chain();
         assertThat(chain.states()).last().isEqualTo(MarkovSummary.TRANSIENT);
         long outputs = chain.visits().values().stream().mapToLong(Long::longValue).sum();
         long steps = chain.transitions().values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue)
                 .sum();
-        assertThat(steps).isEqualTo(outputs - 4); // one step fewer than outputs per run
-        assertThat(chain.absorbing()).isNotEmpty().allSatisfy(s -> assertThat(s).startsWith("A"));
+        assertThat(outputs).isEqualTo(6);
+        assertThat(steps).isEqualTo(outputs - 2); // one step fewer than outputs per run
+        assertThat(chain.absorbing()).hasSize(2).allSatisfy(s -> assertThat(s).startsWith("A"));
+        assertThat(chain.meanDwell().get(chain.absorbing().get(0))).isEqualTo(3.0);
         List<List<String>> attractors = Csv.parse(Files.readString(dir.resolve("report/attractors.csv")));
-        assertThat(attractors.get(0)).startsWith("arm", "attractor", "runs");
-        assertThat(attractors.stream().filter(r -> r.get(0).equals("loop")).mapToInt(r -> Integer.parseInt(r.get(2)))
-                .sum()).isEqualTo(4);
+        assertThat(attractors.get(0)).startsWith("network", "arm", "attractor", "runs");
+        assertThat(attractors.subList(1, attractors.size())).extracting(r -> r.get(0) + "/" + r.get(1))
+                .containsOnly("pd/loop", "contra/loop", "contra/shuffled-caption");
         assertThat(Csv.parse(Files.readString(dir.resolve("report/transitions.csv"))).get(0))
-                .containsExactly("arm", "from", "to", "steps");
-        assertThat(Files.readString(dir.resolve("report/report.md"))).contains("## loop", "## shuffled-caption");
+                .containsExactly("network", "arm", "from", "to", "steps");
+        assertThat(Files.readString(dir.resolve("report/report.md"))).contains("## pd, loop", "## contra, shuffled-caption");
     }
 
     @Test
