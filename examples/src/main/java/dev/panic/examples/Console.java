@@ -34,11 +34,6 @@ final class Console {
         return new Console(in, out, err, false);
     }
 
-    /** True if out is a terminal. */
-    boolean interactive() {
-        return interactive;
-    }
-
     synchronized void line(String s) {
         clearStatus();
         out.println(s);

@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +85,7 @@ class ExperimentCliTest {
         StringBuilder all = new StringBuilder();
         for (int attempt = 0; attempt < 30 && !done; attempt++) {
             Path output = dir.resolve("out-" + attempt + ".txt");
-            Process p = panicProcess(List.of("experiment", "run", spec.toString(), "-o", folder.toString()), calls,
+            Process p = CrashResumeTest.panic(List.of("experiment", "run", spec.toString(), "-o", folder.toString()), calls,
                     output);
             // Kill it once a few more predictions are saved: in the middle of the runs, not during start-up.
             int target = saved(folder) + 5 + random.nextInt(30);
@@ -149,18 +148,5 @@ class ExperimentCliTest {
             }
         }
         return n;
-    }
-
-    /** The {@code panic} program in a process of its own, on this test's class path. */
-    private static Process panicProcess(List<String> args, Path callLog, Path output) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PanicCli.class.getName());
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("PANIC_CALL_LOG", callLog.toString());
-        return pb.start();
     }
 }

@@ -131,31 +131,41 @@ public final class Csv {
                 Files.createDirectories(parent);
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
-                StringBuilder text = new StringBuilder();
-                long size = ch.size();
-                if (size == 0) {
-                    text.append(row(header));
-                } else {
-                    String existing = Files.readString(file, StandardCharsets.UTF_8);
-                    List<List<String>> records = parse(existing);
-                    if (!records.isEmpty() && !records.get(0).equals(header)) {
-                        throw new ValidationException(file + " has the columns " + records.get(0) + ", not " + header
-                                + "; give another file");
-                    }
-                    if (!existing.endsWith("\n")) {
-                        text.append("\r\n");
-                    }
-                }
-                rows.forEach(r -> text.append(row(r)));
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                ch.position(size);
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = ch.lock();
+                try {
+                    appendLocked(ch, file, header, rows);
+                } finally {
+                    lock.release();
                 }
             }
         } catch (IOException e) {
             throw new PanicException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void appendLocked(FileChannel ch, Path file, List<String> header, List<? extends List<?>> rows)
+            throws IOException {
+        StringBuilder text = new StringBuilder();
+        long size = ch.size();
+        if (size == 0) {
+            text.append(row(header));
+        } else {
+            String existing = Files.readString(file, StandardCharsets.UTF_8);
+            List<List<String>> records = parse(existing);
+            if (!records.isEmpty() && !records.get(0).equals(header)) {
+                throw new ValidationException(file + " has the columns " + records.get(0) + ", not " + header
+                        + "; give another file");
+            }
+            if (!existing.endsWith("\n")) {
+                text.append("\r\n");
+            }
+        }
+        rows.forEach(r -> text.append(row(r)));
+        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        ch.position(size);
+        while (bytes.hasRemaining()) {
+            ch.write(bytes);
         }
     }
 

@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * Experiment experiment = Experiment.of(ExperimentSpec.read(Path.of("loops.json")), platforms);
- * Experiment.Handle h = experiment.start(Path.of("experiments/loops"), progress -> System.out.println(progress));
+ * Experiment.Handle h = experiment.start(Path.of("experiments/loops"), new Experiment.Listener() { });
  * Experiment.Summary summary = h.await();
  * ExperimentReport.of(Path.of("experiments/loops")).writeTo(Path.of("experiments/loops/report"));
  * }</pre>

@@ -12,13 +12,14 @@ import java.util.List;
 
 /**
  * A platform that is not the simulator, id {@code elsewhere}, whose one model, {@code painter},
- * draws as the simulator's painter does: for forecasts that cannot read a price or latency from the
- * simulator's settings.
+ * draws as the simulator's painter does and takes a {@code seed}: for forecasts that cannot read a
+ * price or latency from the simulator's settings, and for seeds an experiment gives.
  */
 final class ElsewherePlatform implements Platform {
 
     private final Model sim = Platforms.discover().model("sim:painter");
-    private final ModelInfo info = new ModelInfo(ModelId.parse("elsewhere:painter"), sim.input(), sim.output(), "a painter");
+    private final ModelInfo info = new ModelInfo(ModelId.parse("elsewhere:painter"), sim.input(), sim.output(), "a painter")
+            .withSeedParameter("seed");
 
     @Override
     public String id() {
