@@ -82,13 +82,16 @@ final class RunWatch {
             }
         }, "panic-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+        boolean shuttingDown = false;
         try {
             runs.forEach(Run::await);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running: it saves what is left to save.
+            } catch (IllegalStateException e) {
+                // The hook is running: it saves what is left to save, and the JVM ends when it is done, so
+                // this thread must not start saving too (it would be cut off half-way).
+                shuttingDown = true;
                 runs.forEach(r -> r.await(Duration.ofSeconds(10)));
             }
         }
@@ -98,7 +101,7 @@ final class RunWatch {
             }
             report(run, console, storeDir);
         }
-        if (analysed.compareAndSet(false, true)) {
+        if (!shuttingDown && analysed.compareAndSet(false, true)) {
             runs.forEach(r -> saveAnalysis(r, storeDir, console));
         }
         return runs.stream().anyMatch(r -> r.status() == RunStatus.FAILED) ? PanicCli.FAILED : 0;
