@@ -211,7 +211,7 @@ public interface StopRule {
      * @throws ValidationException if the template is malformed or the judge does not answer in text
      */
     static StopRule judge(Model judge, String template) {
-        return Rules.judge(judge, Template.of(template), Rules.DEFAULT_JUDGE_STOP);
+        return Rules.judge(judge, Template.of(template), Rules.DEFAULT_JUDGE_STOP, null);
     }
 
     /**
@@ -219,7 +219,17 @@ public interface StopRule {
      * (a regular expression searched in it).
      */
     static StopRule judge(Model judge, String template, String stopWhen) {
-        return Rules.judge(judge, Template.of(template), stopWhen);
+        return Rules.judge(judge, Template.of(template), stopWhen, null);
+    }
+
+    /**
+     * Like {@link #judge(Model, String, String)}, judging only the outputs of the node {@code node}
+     * (a captioner's, in a loop that also paints and rewrites prompts); other outputs go on unjudged.
+     *
+     * @throws ValidationException if {@code node} is blank, or when the run starts, if its network has no such node
+     */
+    static StopRule judge(Model judge, String template, String stopWhen, String node) {
+        return Rules.judge(judge, Template.of(template), stopWhen, node);
     }
 
     /**

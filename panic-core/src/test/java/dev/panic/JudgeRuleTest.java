@@ -127,4 +127,24 @@ class JudgeRuleTest {
         }
         assertThat(list).hasSizeGreaterThanOrEqualTo(size);
     }
+    @Test
+    void should_judge_only_the_outputs_of_the_node_it_is_given_and_keep_the_node_in_its_spec() {
+        // given: a painter, a describer and a refiner; only the captions are worth judging
+        Network net = platforms.network("sim:painter", "sim:describer", "sim:contrarian");
+
+        // when
+        Run run = Run.builder(net, Payload.text("a hot red circle on a blue background"))
+                .stopWhen(StopRule.judge(countingJudge(), ASK, "^yes", "describer")).maxSteps(6).start().await();
+
+        // then: the picture and the contrarian's text went unjudged
+        assertThat(run.predictions()).extracting(p -> p.verdicts().size()).containsExactly(0, 1);
+        assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("judge");
+        assertThat(judged).hasValue(1);
+        RunSpec spec = RunSpecJson.read(RunSpecJson.write(run.spec()), null);
+        assertThat(spec.stopRules().get(0).settings().asMap()).containsEntry("node", "describer");
+        assertThatThrownBy(() -> Run.builder(net, Payload.text("x")).maxSteps(2)
+                .stopWhen(StopRule.judge(countingJudge(), ASK, "^yes", "nobody")).start())
+                .isInstanceOf(ValidationException.class).hasMessageContaining("nobody");
+    }
+
 }

@@ -1,16 +1,18 @@
 package dev.panic.examples;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 
 /**
- * Where the commands write: results to out, problems to err; on terminals, a status line under the
- * results that says what is going on now. Every line printed goes above the status line, which is
- * drawn again after it, so a line never wipes the status of a call still at work.
+ * Where the commands read and write: edits from in, results to out, problems to err; on terminals,
+ * a status line under the results that says what is going on now. Every line printed goes above the
+ * status line, which is drawn again after it, so a line never wipes the status of a call still at work.
  */
 final class Console {
     /** Columns the status line may take: it must not wrap, or a carriage return could not redraw it. */
     private static final int WIDTH = columns();
 
+    private final InputStream in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
@@ -18,6 +20,11 @@ final class Console {
     private int shown;
 
     Console(PrintWriter out, PrintWriter err, boolean interactive) {
+        this(InputStream.nullInputStream(), out, err, interactive);
+    }
+
+    Console(InputStream in, PrintWriter out, PrintWriter err, boolean interactive) {
+        this.in = in;
         this.out = out;
         this.err = err;
         this.interactive = interactive;
@@ -25,6 +32,19 @@ final class Console {
 
     boolean interactive() {
         return interactive;
+    }
+
+    /** What the user types (standard input). */
+    InputStream in() {
+        return in;
+    }
+
+    /**
+     * The same streams with no status line, for commands that read what the user types while they
+     * print (a status line would be overwritten by the echo of the typing).
+     */
+    Console withoutStatus() {
+        return new Console(in, out, err, false);
     }
 
     synchronized void line(String s) {

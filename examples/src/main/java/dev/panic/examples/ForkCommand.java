@@ -111,7 +111,7 @@ final class ForkCommand implements Callable<Integer> {
     }
 
     /** A command-line value as the JSON-like value it reads as: a whole number, a number, true/false, or text. */
-    private static Object typed(String v) {
+    static Object typed(String v) {
         if (v.equals("true") || v.equals("false")) {
             return Boolean.parseBoolean(v);
         }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
  * The {@code panic} command-line program: {@code run} a network of models, {@code resume} or
  * {@code fork} a saved run, list the saved {@code runs}, list the {@code models} of every platform,
  * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs, {@code report} them
- * as pages, {@code serve} the web frontend.
+ * as pages, {@code serve} the web frontend; the recipes {@code socratic}, {@code telestrations} and
+ * {@code prompts}; and {@code experiment}s of many runs.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -57,7 +58,17 @@ public final class PanicCli implements Runnable {
      */
     public static int execute(Supplier<Platforms> platforms, PrintWriter out, PrintWriter err, boolean interactive,
                               String... args) {
-        Console console = new Console(out, err, interactive);
+        return execute(platforms, System.in, out, err, interactive, args);
+    }
+
+    /**
+     * Runs the program in-process reading the user's edits ({@code panic telestrations}) from {@code in}.
+     *
+     * @return the exit code
+     */
+    public static int execute(Supplier<Platforms> platforms, InputStream in, PrintWriter out, PrintWriter err,
+                              boolean interactive, String... args) {
+        Console console = new Console(in, out, err, interactive);
         CommandLine cli = new CommandLine(new PanicCli())
                 .addSubcommand("run", new RunCommand(platforms, console))
                 .addSubcommand("resume", new ResumeCommand(platforms, console))
@@ -68,6 +79,10 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("analyse", new AnalyseCommand(console))
                 .addSubcommand("report", new ReportCommand(console))
                 .addSubcommand("serve", new ServeCommand(platforms, console))
+                .addSubcommand("socratic", new SocraticCommand(platforms, console))
+                .addSubcommand("telestrations", new TelestrationsCommand(platforms, console))
+                .addSubcommand("prompts", new PromptsCommand(platforms, console))
+                .addSubcommand("experiment", ExperimentCommand.command(platforms, console))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.panic.recipes.experiment.Forecast;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Option;
                 + "the run so that it can be resumed (panic resume) or forked (panic fork).",
                 "With no options it runs the offline simulator painter/describer loop: no network, no API key.",
                 "A spec file (--spec) describes any network (a ring, a prelude, a fan-out), its templates, rules and "
-                        + "embedders as JSON; see the README."})
+                        + "embedders as JSON; see the README.",
+                "--runs N makes N runs of the same network and input at once; --dry-run says what they would cost and"
+                        + " how long they would take, calling nothing."})
 final class RunCommand implements Callable<Integer> {
 
     static final String DEFAULT_PROMPT = "a group of sheep grazing on lush grass";
@@ -92,6 +96,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-save", description = "Do not save the run.")
     boolean noSave;
 
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+            description = "Make N runs of the same network and input at once (default: 1).")
+    int runs;
+
+    @Option(names = "--dry-run",
+            description = "Call nothing: say how many calls the run(s) would make to each model, what they would cost"
+                    + " and how long they would take, from --price, the simulator's settings and the calls saved in"
+                    + " the output folder.")
+    boolean dryRun;
+
+    @Option(names = "--price", paramLabel = "MODEL=USD", split = ",",
+            description = "A model's price in US dollars a call, for --dry-run (e.g. "
+                    + "replicate:black-forest-labs/flux-schnell=0.003).")
+    Map<String, Double> prices;
+
     private final Supplier<Platforms> platforms;
     private final Console console;
 
@@ -108,11 +127,36 @@ final class RunCommand implements Callable<Integer> {
         if (forever && maxSteps != null) {
             throw new ValidationException("--forever and --max-steps contradict each other; give one of them");
         }
-        Platforms registry = platforms.get();
-        Run.Builder builder = specFile != null ? fromSpec(registry) : fromOptions(registry);
-        if (builder == null) {
-            return PanicCli.FAILED;
+        if (runs < 1) {
+            throw new ValidationException("--runs must be at least 1, got " + runs);
         }
+        Platforms registry = platforms.get();
+        List<Run.Builder> builders = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Run.Builder builder = specFile != null ? fromSpec(registry, !dryRun && i == 0)
+                    : fromOptions(registry, !dryRun && i == 0);
+            if (builder == null) {
+                return PanicCli.FAILED;
+            }
+            builders.add(configure(builder));
+        }
+        RunSpec spec = builders.get(0).spec();
+        console.line("network: " + spec.network());
+        console.line("input:   " + spec.input().summary(100));
+        if (dryRun) {
+            Forecast forecast = Forecast.builder(registry).prices(prices).concurrency(runs)
+                    .observed(Files.isDirectory(outputDir) ? RunStore.directory(outputDir) : null)
+                    .forecast(builders.stream().map(Run.Builder::spec).toList());
+            forecast.lines().forEach(console::line);
+            return 0;
+        }
+        if (runs > 1) {
+            return RunWatch.followAll(builders, console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+        }
+        return RunWatch.follow(builders.get(0), console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+    }
+
+    private Run.Builder configure(Run.Builder builder) {
         if (maxSteps != null) {
             builder.maxSteps(maxSteps);
         }
@@ -125,32 +169,29 @@ final class RunCommand implements Callable<Integer> {
         if (forever) {
             builder.forever();
         }
-        if (!noSave) {
+        if (!noSave && !dryRun) {
             builder.store(RunStore.directory(outputDir));
         }
-        RunSpec spec = builder.spec();
-        console.line("network: " + spec.network());
-        console.line("input:   " + spec.input().summary(100));
-        return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+        return builder;
     }
 
-    private Run.Builder fromSpec(Platforms registry) {
+    private Run.Builder fromSpec(Platforms registry, boolean checkReady) {
         if (network != null || prompt != null || promptFile != null || inputFile != null || observe || noEmbed) {
             throw new ValidationException("--spec gives the network, the input, the rules and the embedders; leave"
                     + " out -n, -p, -i, --observe and --no-embed (or edit the spec)");
         }
         RunSpec spec = RunSpecJson.read(specFile);
-        if (!RunWatch.platformsReady(registry, spec.modelIds(), console)) {
+        if (checkReady && !RunWatch.platformsReady(registry, spec.modelIds(), console)) {
             return null;
         }
         return Run.builder(spec, registry);
     }
 
-    private Run.Builder fromOptions(Platforms registry) {
+    private Run.Builder fromOptions(Platforms registry, boolean checkReady) {
         Network net = registry.network((network == null ? List.of("sim:painter", "sim:describer") : network)
                 .toArray(String[]::new));
         Payload input = initialInput(net.input());
-        if (!RunWatch.platformsReady(registry, net.models().stream().map(Model::id).toList(), console)) {
+        if (checkReady && !RunWatch.platformsReady(registry, net.models().stream().map(Model::id).toList(), console)) {
             return null;
         }
         Run.Builder builder = Run.builder(net, input);
@@ -175,11 +216,20 @@ final class RunCommand implements Callable<Integer> {
         return builder;
     }
 
-    /** The prompt as given, refusing one the locale garbled on its way from the command line. */
+    private String promptRead;
+
+    /** The prompt as given (read once), refusing one the locale garbled on its way from the command line. */
     private String promptText() {
+        if (promptRead == null) {
+            promptRead = readPrompt();
+        }
+        return promptRead;
+    }
+
+    private String readPrompt() {
         if (promptFile != null) {
             try {
-                byte[] bytes = promptFile.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(promptFile);
+                byte[] bytes = promptFile.toString().equals("-") ? console.in().readAllBytes() : Files.readAllBytes(promptFile);
                 String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                         .decode(java.nio.ByteBuffer.wrap(bytes)).toString().strip();
                 if (text.isEmpty()) {

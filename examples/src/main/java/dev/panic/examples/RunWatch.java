@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What {@code run}, {@code resume} and {@code fork} share: they start a run, show each step as
@@ -40,7 +41,15 @@ final class RunWatch {
      * @return the exit code: 1 if the run failed
      */
     static int follow(Run.Builder builder, Console console, Integer total, Path storeDir) {
-        Progress progress = new Progress(console, total);
+        return follow(builder, console, total, storeDir, run -> { });
+    }
+
+    /**
+     * Like {@link #follow(Run.Builder, Console, Integer, Path)}, handing the run to {@code started}
+     * as soon as it runs (to steer it while it is followed).
+     */
+    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir, Consumer<Run> started) {
+        Progress progress = new Progress(console, total, "");
         Run run;
         try {
             run = builder.listener(progress).start();
@@ -52,14 +61,48 @@ final class RunWatch {
         if (total != null) {
             console.line("limit:   " + total + " outputs, #0 to #" + (total - 1));
         }
+        started.accept(run);
+        return watch(List.of(run), List.of(progress), console, storeDir);
+    }
+
+    /**
+     * Starts several runs at once, shows their steps as they complete (each line labelled with its
+     * run's number), follows them to their end and reports each.
+     *
+     * @return the exit code: 1 if a run failed
+     */
+    static int followAll(List<Run.Builder> builders, Console console, Integer total, Path storeDir) {
+        List<Run> runs = new ArrayList<>();
+        List<Progress> progresses = new ArrayList<>();
+        if (total != null) {
+            console.line("limit:   " + total + " outputs per run, #0 to #" + (total - 1));
+        }
+        try {
+            for (int i = 0; i < builders.size(); i++) {
+                String label = "run " + (i + 1) + " ";
+                Progress progress = new Progress(console, total, label);
+                progresses.add(progress);
+                Run run = builders.get(i).listener(progress).start();
+                console.line(label + "is " + run.id());
+                runs.add(run);
+            }
+        } catch (RuntimeException e) {
+            runs.forEach(Run::cancel);
+            progresses.forEach(Progress::close);
+            throw e;
+        }
+        return watch(runs, progresses, console, storeDir);
+    }
+
+    private static int watch(List<Run> runs, List<Progress> progresses, Console console, Path storeDir) {
         AtomicBoolean analysing = new AtomicBoolean();
         CountDownLatch analysed = new CountDownLatch(1);
-        // Saves the analysis once, whoever gets there first; the other waits for it, since on Ctrl-C (or a
+        // Saves the analyses once, whoever gets there first; the other waits for it, since on Ctrl-C (or a
         // TERM signal) the JVM stops as soon as its hooks have run.
         Runnable analyseOnce = () -> {
             if (analysing.compareAndSet(false, true)) {
                 try {
-                    saveAnalysis(run, storeDir, console);
+                    runs.forEach(r -> saveAnalysis(r, storeDir, console));
                 } finally {
                     analysed.countDown();
                 }
@@ -72,25 +115,30 @@ final class RunWatch {
             }
         };
         Thread onInterrupt = new Thread(() -> {
-            run.cancel();
-            run.await(Duration.ofSeconds(10));
+            runs.forEach(Run::cancel);
+            runs.forEach(r -> r.await(Duration.ofSeconds(10)));
             analyseOnce.run();
         }, "panic-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            run.await();
+            runs.forEach(Run::await);
         } finally {
-            progress.close();
+            progresses.forEach(Progress::close);
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 // The hook is running: it saves what is left to save.
-                run.await(Duration.ofSeconds(10));
+                runs.forEach(r -> r.await(Duration.ofSeconds(10)));
             }
         }
-        report(run, console, storeDir);
+        for (Run run : runs) {
+            if (runs.size() > 1) {
+                console.line("run " + run.id() + ":");
+            }
+            report(run, console, storeDir);
+        }
         analyseOnce.run();
-        return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
+        return runs.stream().anyMatch(r -> r.status() == RunStatus.FAILED) ? PanicCli.FAILED : 0;
     }
 
     /** The step limit a spec sets, if any: the counter's total. */
@@ -161,11 +209,17 @@ final class RunWatch {
 
         private final Console console;
         private final int width;
+        private final String label;
         private final java.util.NavigableMap<Integer, Call> atWork = new java.util.TreeMap<>();
         private final java.util.concurrent.ScheduledExecutorService ticker;
 
         Progress(Console console, Integer total) {
+            this(console, total, "");
+        }
+
+        Progress(Console console, Integer total, String label) {
             this.console = console;
+            this.label = label;
             this.width = total == null ? 1 : String.valueOf(Math.max(0, total - 1)).length();
             if (console.interactive()) {
                 ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -235,12 +289,12 @@ final class RunWatch {
             if (streamed.length() > 48) {
                 streamed = "…" + streamed.substring(streamed.length() - 47);
             }
-            console.status(String.format(Locale.ROOT, "#%-" + width + "d %s working %.1f s%s", latest.getKey(),
+            console.status(label + String.format(Locale.ROOT, "#%-" + width + "d %s working %.1f s%s", latest.getKey(),
                     c.model(), seconds, streamed.isEmpty() ? " …" : ": " + streamed));
         }
 
         private String step(Prediction p, String what) {
-            return String.format(Locale.ROOT, "#%-" + width + "d %-22s %7s  %s", p.sequence(), p.modelId(),
+            return label + String.format(Locale.ROOT, "#%-" + width + "d %-22s %7s  %s", p.sequence(), p.modelId(),
                     DurationConverter.format(p.duration()), what);
         }
 

@@ -92,8 +92,8 @@ class CrashResumeTest {
         }
     }
 
-    /** The {@code panic} program in a process of its own, on this test's class path. */
-    private static Process panic(List<String> args, Path callLog, Path output) throws IOException {
+    /** The {@code panic} program in a process of its own, on this test's class path, logging calls to {@code callLog}. */
+    static Process panic(List<String> args, Path callLog, Path output) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");

@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * <p>Subclasses are typed by cause, so callers catch what they can act on:
  * {@link ValidationException} (bad input to the library itself), {@link NotFoundException},
+ * {@link InvalidAnswerException} (a model answered in the wrong shape),
  * {@link AuthenticationException}, {@link InvalidRequestException}, {@link ContentRejectedException},
  * {@link RateLimitedException}, {@link UnavailableException} and {@link TimeoutException}.
  * {@link #isRetriable()} says whether the same call may succeed if tried again later.

@@ -7,6 +7,7 @@ import dev.panic.ModelInfo;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
+import dev.panic.exception.ContentRejectedException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;
@@ -44,6 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Builder#failureRate(double) failure rate} at which calls fail with an {@link UnavailableException}.
  * Jitter and failures are drawn from a random sequence; with a {@linkplain Builder#seed(long) seed}
  * the n-th call of a platform draws the same as the n-th call of another platform with that seed.
+ * It can also pretend to be paid ({@linkplain Builder#price(String, double) a price per call},
+ * reported as each call's cost) and to have a safety filter ({@linkplain Builder#refusing(String...)
+ * words it refuses} with a {@link ContentRejectedException}), so that budgets and rejection
+ * policies can be tried offline.
  *
  * <pre>{@code
  * SimulatorPlatform sim = SimulatorPlatform.builder()
@@ -69,6 +74,8 @@ public final class SimulatorPlatform implements Platform {
     private final double failureRate;
     private final Long seed;
     private final long baseSeed;
+    private final Map<String, Double> prices;
+    private final java.util.Set<String> refused;
     private final AtomicLong calls = new AtomicLong();
     private final Map<String, Simulation> simulations = new LinkedHashMap<>();
 
@@ -78,6 +85,8 @@ public final class SimulatorPlatform implements Platform {
         this.failureRate = b.failureRate;
         this.seed = b.seed;
         this.baseSeed = b.seed != null ? b.seed : new SplittableRandom().nextLong();
+        this.prices = Map.copyOf(b.prices);
+        this.refused = java.util.Set.copyOf(b.refused);
         for (Simulation s : Simulations.all()) {
             simulations.put(s.name(), s);
         }
@@ -100,7 +109,7 @@ public final class SimulatorPlatform implements Platform {
                 + " (not AI), no key or network needed";
     }
 
-    /** The ten simulator models, covering all nine pairs of text, image and audio. */
+    /** The simulator models, covering all nine pairs of text, image and audio. */
     @Override
     public List<ModelInfo> models() {
         return simulations.values().stream().map(this::info).toList();
@@ -154,7 +163,8 @@ public final class SimulatorPlatform implements Platform {
     @Override
     public String toString() {
         return "SimulatorPlatform[latency=" + latency + ", jitter=" + latencyJitter + ", failureRate=" + failureRate
-                + (seed == null ? "" : ", seed=" + seed) + "]";
+                + (seed == null ? "" : ", seed=" + seed) + (prices.isEmpty() ? "" : ", prices=" + prices)
+                + (refused.isEmpty() ? "" : ", refusing=" + refused) + "]";
     }
 
     private ModelInfo info(Simulation s) {
@@ -171,6 +181,11 @@ public final class SimulatorPlatform implements Platform {
             return later(delayNanos, null, new UnavailableException("simulated failure of " + id
                     + " (failure rate " + failureRate + ")"));
         }
+        String refusal = refusal(input);
+        if (refusal != null) {
+            return later(delayNanos, null, new ContentRejectedException("the simulated safety filter of " + id
+                    + " refused the input: it names '" + refusal + "'"));
+        }
         long start = System.nanoTime();
         Payload output;
         try {
@@ -181,10 +196,30 @@ public final class SimulatorPlatform implements Platform {
         Metadata metadata = Metadata.builder()
                 .parameters(parameters)
                 .seed(seed)
-                .costUsd(0.0) // simulators are free: a budget counts them as such
+                .costUsd(prices.getOrDefault(sim.name(), 0.0)) // free unless a price was set
                 .predictTime(Duration.ofNanos(System.nanoTime() - start))
                 .build();
         return later(delayNanos, new ModelOutput(output, metadata), null);
+    }
+
+    /** The first refused word a text input names, or null. */
+    private String refusal(Payload input) {
+        if (refused.isEmpty() || !(input instanceof Payload.Text t)) {
+            return null;
+        }
+        java.util.regex.Matcher m = dev.panic.simulator.internal.Words.WORD.matcher(t.text());
+        while (m.find()) {
+            String w = m.group().toLowerCase(java.util.Locale.ROOT);
+            if (refused.contains(w)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** What a call to each priced model costs, by model name; models not in it are free. */
+    public Map<String, Double> prices() {
+        return prices;
     }
 
     private long delayNanos(double u) {
@@ -218,8 +253,43 @@ public final class SimulatorPlatform implements Platform {
         private Duration latencyJitter = Duration.ZERO;
         private double failureRate;
         private Long seed;
+        private final Map<String, Double> prices = new LinkedHashMap<>();
+        private final java.util.Set<String> refused = new java.util.LinkedHashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * Pretends that each call to the simulator model {@code model} (e.g. {@code painter}) costs
+         * {@code usd}, reported as the call's {@link Metadata#costUsd()}; calls are free otherwise.
+         *
+         * @throws ValidationException if the price is negative or not finite
+         */
+        public Builder price(String model, double usd) {
+            if (model == null || model.isBlank()) {
+                throw new ValidationException("give the simulator model a price is for, e.g. painter");
+            }
+            if (!(usd >= 0) || Double.isInfinite(usd)) {
+                throw new ValidationException("the price of sim:" + model + " must be a finite amount, 0 or more; got "
+                        + usd);
+            }
+            prices.put(model.trim(), usd);
+            return this;
+        }
+
+        /**
+         * Pretends to have a safety filter: a call whose text input names one of {@code words} (a
+         * whole word, in any case) fails with a {@link ContentRejectedException}, as a platform
+         * refusing content would.
+         */
+        public Builder refusing(String... words) {
+            for (String w : words == null ? new String[0] : words) {
+                if (w == null || !w.matches("\\p{L}+")) {
+                    throw new ValidationException("a refused word must be one word of letters, got '" + w + "'");
+                }
+                refused.add(w.toLowerCase(java.util.Locale.ROOT));
+            }
+            return this;
         }
 
         /**

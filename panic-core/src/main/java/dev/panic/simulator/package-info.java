@@ -33,6 +33,20 @@
  *     names at least {@code threshold} percent (default 60) of the intent's content words, else "no: ..."
  *     and the words it misses: a stand-in for a language-model judge ({@link dev.panic.StopRule#judge}).</td>
  *     <td></td></tr>
+ * <tr><td>{@code sim:refiner}</td><td>text</td><td>text</td>
+ *     <td>Reads an {@code intent:} line and the last {@code caption:} line and rewrites the intent so that its
+ *     clauses naming words the caption misses come first, their size made "large": a stand-in for a language
+ *     model refining an image prompt (the Socratic recipe).</td>
+ *     <td>with the painter and describer, the overlooked parts of the intent get drawn bigger</td></tr>
+ * <tr><td>{@code sim:prompter}</td><td>text</td><td>text</td>
+ *     <td>Writes {@code {"title", "description", "metatags"}} as JSON from the {@code theme:}, {@code elements:}
+ *     and {@code environment:} lines it is given, with as many metatags as its JSON examples have: a stand-in for
+ *     a language model writing image prompts (the prompt generator recipe).</td>
+ *     <td></td></tr>
+ * <tr><td>{@code sim:shuffler}</td><td>text</td><td>text</td>
+ *     <td>Gives the text's words in an order drawn from a hash of the text, without punctuation: the
+ *     shuffled-caption control arm of an experiment.</td>
+ *     <td></td></tr>
  * <tr><td>{@code sim:synth}</td><td>text</td><td>audio</td>
  *     <td>Speaks each word as a 150 ms tone and 50 ms of silence in a 16-bit mono WAV (parameter
  *     {@code sample_rate}, 8000 to 48000, default 8000); words of its 64-word vocabulary have exact
@@ -58,8 +72,8 @@
  *
  * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes, audio that is not
  * 16-bit PCM WAV) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
- * benchmarks {@link dev.panic.simulator.SimulatorPlatform#builder()} adds latency, jitter and
- * failures; {@link dev.panic.simulator.SimulatorPlatformProvider} makes the default platform
+ * benchmarks {@link dev.panic.simulator.SimulatorPlatform#builder()} adds latency, jitter,
+ * failures, prices and a pretend safety filter; {@link dev.panic.simulator.SimulatorPlatformProvider} makes the default platform
  * discoverable with {@code Platforms.discover()}.
  */
 package dev.panic.simulator;

@@ -76,13 +76,13 @@ class SimulatorPlatformTest {
 
         // then
         assertThat(pairs).hasSize(9);
-        assertThat(models).hasSize(11);
+        assertThat(models).hasSize(14);
         assertThat(models).allSatisfy(m -> {
             assertThat(m.id().platform()).isEqualTo("sim");
             assertThat(m.description()).startsWith("simulator: ");
         });
         assertThat(models).filteredOn(m -> m.input() == Modality.TEXT && m.output() == Modality.TEXT)
-                .extracting(m -> m.id().name()).containsExactly("contrarian", "drifter", "judge");
+                .extracting(m -> m.id().name()).containsExactly("contrarian", "drifter", "judge", "refiner", "prompter", "shuffler");
     }
 
     @Test
@@ -90,7 +90,8 @@ class SimulatorPlatformTest {
         assertThatThrownBy(() -> SimTesting.SIM.model("picasso", Parameters.empty()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("picasso")
-                .hasMessageContaining("painter, describer, contrarian, drifter, judge, synth, listener, smudger, echo,"
+                .hasMessageContaining("painter, describer, contrarian, drifter, judge, refiner, prompter, shuffler, synth,"
+                        + " listener, smudger, echo,"
                         + " sonifier, spectrograph");
         assertThatThrownBy(() -> Platforms.discover().model("sim:nope")).isInstanceOf(NotFoundException.class);
     }

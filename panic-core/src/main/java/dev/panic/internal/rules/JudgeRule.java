@@ -32,8 +32,9 @@ final class JudgeRule implements StopRule {
     private final Model judge;
     private final Template template;
     private final Pattern stopWhen;
+    private final String node;
 
-    JudgeRule(Model judge, Template template, String stopWhen) {
+    JudgeRule(Model judge, Template template, String stopWhen, String node) {
         if (judge == null || template == null) {
             throw new ValidationException("a judge needs a model and a template");
         }
@@ -47,8 +48,13 @@ final class JudgeRule implements StopRule {
             throw new ValidationException("the judge's stop pattern '" + stopWhen + "' is not a regular expression: "
                     + e.getDescription());
         }
+        if (node != null && node.isBlank()) {
+            throw new ValidationException("the judge's node is blank; give the id of the node whose outputs it judges,"
+                    + " or none to judge every output");
+        }
         this.judge = judge;
         this.template = template;
+        this.node = node;
     }
 
     @Override
@@ -63,6 +69,9 @@ final class JudgeRule implements StopRule {
         if (!judge.parameters().isEmpty()) {
             settings = settings.with("parameters", judge.parameters().asMap());
         }
+        if (node != null) {
+            settings = settings.with("node", node);
+        }
         return Spec.of(NAME, settings);
     }
 
@@ -73,6 +82,11 @@ final class JudgeRule implements StopRule {
 
     @Override
     public Check start(Network network, Payload initialInput) {
+        if (node != null && network != null && !network.hasNode(node)) {
+            throw new ValidationException("the judge judges the outputs of node '" + node
+                    + "', which the network does not have; its nodes are "
+                    + String.join(", ", network.nodes().stream().map(Network.Node::id).toList()));
+        }
         return new Judging(initialInput);
     }
 
@@ -95,6 +109,9 @@ final class JudgeRule implements StopRule {
 
         @Override
         public CompletableFuture<Judgement> judge(Prediction p, Duration elapsed) {
+            if (node != null && !node.equals(p.node())) {
+                return CompletableFuture.completedFuture(new Judgement(null, null));
+            }
             Payload output = p.output();
             String shown = output instanceof Payload.Text t ? t.text() : output.summary(200);
             String prompt = template.render(new Template.Context() {

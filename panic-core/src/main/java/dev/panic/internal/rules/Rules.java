@@ -135,8 +135,8 @@ public final class Rules {
     }
 
     /** A judge; see {@link StopRule#judge(dev.panic.Model, String, String)}. */
-    public static StopRule judge(dev.panic.Model judge, dev.panic.Template template, String stopWhen) {
-        return new JudgeRule(judge, template, stopWhen);
+    public static StopRule judge(dev.panic.Model judge, dev.panic.Template template, String stopWhen, String node) {
+        return new JudgeRule(judge, template, stopWhen, node);
     }
 
     /**
@@ -204,7 +204,7 @@ public final class Rules {
                 return judge(models.model(dev.panic.ModelId.parse(model), params),
                         dev.panic.Template.of(s.getString("template").orElseThrow(() -> new ValidationException(
                                 "the judge rule needs the setting 'template', what the judge is asked"))),
-                        s.getString("stop_when").orElse(DEFAULT_JUDGE_STOP));
+                        s.getString("stop_when").orElse(DEFAULT_JUDGE_STOP), s.getString("node").orElse(null));
             }
             case DriftCheck.NAME:
                 return drift(whole(s, "window", DriftCheck.DEFAULT_WINDOW),

@@ -47,6 +47,11 @@ public final class Judge {
         return "no: the caption names " + share + "% of the intent and misses " + String.join(", ", missing);
     }
 
+    /** True for a word that carries no content (an article, a preposition, "image"...), in lower case. */
+    static boolean isFiller(String word) {
+        return FILLER.contains(word);
+    }
+
     static Set<String> contentWords(String text) {
         Set<String> out = new LinkedHashSet<>();
         Matcher m = Words.WORD.matcher(text.toLowerCase(Locale.ROOT));

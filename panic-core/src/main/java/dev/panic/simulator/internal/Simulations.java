@@ -38,6 +38,19 @@ public final class Simulations {
                             + " (parameter threshold, percent), else no and what it misses: a stand-in for a"
                             + " language-model judge", List.of(THRESHOLD),
                     (in, p, model) -> Payload.text(Judge.judge(((Payload.Text) in).text(), THRESHOLD.read(p)))),
+            new Simulation("refiner", Modality.TEXT, Modality.TEXT,
+                    "simulator: rewrites the 'intent:' line so that what the last 'caption:' line misses comes"
+                            + " first and large: a stand-in for a language model refining an image prompt",
+                    List.of(), (in, p, model) -> Payload.text(Refiner.refine(((Payload.Text) in).text()))),
+            new Simulation("prompter", Modality.TEXT, Modality.TEXT,
+                    "simulator: writes an image prompt as JSON (title, description, metatags) from the 'theme:',"
+                            + " 'elements:' and 'environment:' lines and the JSON examples it is given: a stand-in"
+                            + " for a language model writing prompts", List.of(),
+                    (in, p, model) -> Payload.text(Prompter.write(((Payload.Text) in).text()))),
+            new Simulation("shuffler", Modality.TEXT, Modality.TEXT,
+                    "simulator: gives the words of the text in an order drawn from a hash of it, without"
+                            + " punctuation: the shuffled-caption control of an experiment", List.of(),
+                    (in, p, model) -> Payload.text(Shuffle.words(((Payload.Text) in).text()))),
             new Simulation("synth", Modality.TEXT, Modality.AUDIO,
                     "simulator: speaks each word as a short tone (vocabulary words have exact tones) in a"
                             + " 16-bit mono WAV", List.of(SAMPLE_RATE),
