@@ -42,6 +42,10 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
             throw new ValidationException("'" + redact(location) + "' is not a PostgreSQL URL; it must start with"
                     + " postgresql://");
         }
+        if (uri.getRawAuthority() != null && uri.getHost() == null) {
+            throw new ValidationException("cannot read a host and port in '" + redact(location)
+                    + "'; write postgresql://user@host:5432/database");
+        }
         String user = null;
         String password = null;
         String userInfo = uri.getRawUserInfo();
