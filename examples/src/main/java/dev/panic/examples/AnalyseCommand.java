@@ -39,9 +39,14 @@ import picocli.CommandLine.Parameters;
                         + "embedded with the offline embedders first."})
 final class AnalyseCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "A run's folder, or a folder of runs. Default: panic-runs.")
-    List<Path> paths = new ArrayList<>();
+    @Parameters(paramLabel = "PATH|RUN", arity = "0..*",
+            description = "A run's folder, or a folder of runs (default: panic-runs); with --store, run ids "
+                    + "(default: every run in it).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "Analyse the runs of this store, a folder or a URL such as postgresql://user@host:5432/db.")
+    String store;
 
     @Option(names = "--attractor-threshold", paramLabel = "SIMILARITY",
             description = "How similar two final states must be to share an attractor, 0 to 1. Default: "
@@ -56,21 +61,36 @@ final class AnalyseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> targets = paths.isEmpty() ? List.of(Path.of("panic-runs")) : paths;
         List<Trajectory> trajectories = new ArrayList<>();
-        for (Path target : targets) {
-            for (StoredRunIn run : runsAt(target)) {
-                Trajectory t = withVectors(run.stored());
-                RunAnalysis analysis = Analyzer.defaults().analyse(t);
-                run.store().saveAnalysis(analysis);
-                print(analysis);
-                trajectories.add(t);
+        if (store != null) {
+            try (OpenStore saved = OpenStore.open(store)) {
+                List<String> ids = paths.isEmpty() ? saved.store().runIds() : paths;
+                if (ids.isEmpty()) {
+                    throw new NotFoundException("no saved runs in " + saved.location() + "; run 'panic run' first");
+                }
+                for (String id : ids) {
+                    trajectories.add(analyse(new StoredRunIn(saved.store(), read(saved.store(), id))));
+                }
+            }
+        } else {
+            for (String target : paths.isEmpty() ? List.of("panic-runs") : paths) {
+                for (StoredRunIn run : runsAt(Path.of(target))) {
+                    trajectories.add(analyse(run));
+                }
             }
         }
         if (trajectories.size() > 1) {
             attractors(trajectories);
         }
         return 0;
+    }
+
+    private Trajectory analyse(StoredRunIn run) {
+        Trajectory t = withVectors(run.stored());
+        RunAnalysis analysis = Analyzer.defaults().analyse(t);
+        run.store().saveAnalysis(analysis);
+        print(analysis);
+        return t;
     }
 
     private record StoredRunIn(RunStore store, StoredRun stored) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code panic} command-line program: {@code run} a network of models, {@code resume} or
  * {@code fork} a saved run, list the saved {@code runs}, list the {@code models} of every platform,
- * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs.
+ * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs, {@code report} on them,
+ * {@code store copy} runs between stores (folders, PostgreSQL).
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -53,6 +54,8 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("export", new ExportCommand(console))
                 .addSubcommand("analyse", new AnalyseCommand(console))
                 .addSubcommand("report", new ReportCommand(console))
+                .addSubcommand("store", new CommandLine(new StoreCommand())
+                        .addSubcommand("copy", new StoreCommand.Copy(console)))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));

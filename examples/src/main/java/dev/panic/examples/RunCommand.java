@@ -14,7 +14,6 @@ import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +79,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Do not embed outputs: no live similarities, and only exact repeats are detected.")
     boolean noEmbed;
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder to save runs in, one sub-folder per run. Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String store;
 
     @Option(names = "--no-save", description = "Do not save the run.")
     boolean noSave;
@@ -120,13 +119,16 @@ final class RunCommand implements Callable<Integer> {
         if (forever) {
             builder.forever();
         }
-        if (!noSave) {
-            builder.store(RunStore.directory(outputDir));
-        }
         RunSpec spec = builder.spec();
         console.line("network: " + spec.network());
         console.line("input:   " + spec.input().summary(100));
-        return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+        if (noSave) {
+            return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), null);
+        }
+        try (OpenStore saved = OpenStore.open(store)) {
+            builder.store(saved.store());
+            return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), saved);
+        }
     }
 
     private Run.Builder fromSpec(Platforms registry) {

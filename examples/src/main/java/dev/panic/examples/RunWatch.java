@@ -10,8 +10,6 @@ import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.analysis.Analyzer;
 import dev.panic.spi.Readiness;
-import dev.panic.store.RunStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +30,11 @@ final class RunWatch {
     /**
      * Starts the run the builder describes, follows it to its end and reports it.
      *
-     * @param total    the step limit for the counter, or null if the run has none
-     * @param storeDir where it is saved, or null
+     * @param total the step limit for the counter, or null if the run has none
+     * @param store where it is saved, or null
      * @return the exit code: 1 if the run failed
      */
-    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir) {
+    static int follow(Run.Builder builder, Console console, Integer total, OpenStore store) {
         Progress progress = new Progress(console, total);
         Run run = builder.listener(progress).start();
         console.line("run:     " + run.id());
@@ -50,11 +48,11 @@ final class RunWatch {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running and cancels the run, which saves its end; save its analysis too.
                 run.await(Duration.ofSeconds(5));
-                saveAnalysis(run, storeDir, console);
+                saveAnalysis(run, store, console);
             }
         }
-        report(run, console, storeDir);
-        saveAnalysis(run, storeDir, console);
+        report(run, console, store);
+        saveAnalysis(run, store, console);
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
@@ -64,12 +62,12 @@ final class RunWatch {
                 .flatMap(r -> r.settings().getNumber("steps")).map(Double::intValue).orElse(null);
     }
 
-    private static void saveAnalysis(Run run, Path storeDir, Console console) {
-        if (storeDir == null || run.size() == 0 || run.spec().embedders().isEmpty()) {
+    private static void saveAnalysis(Run run, OpenStore store, Console console) {
+        if (store == null || run.size() == 0 || run.spec().embedders().isEmpty()) {
             return;
         }
         try {
-            RunStore.directory(storeDir).saveAnalysis(Analyzer.defaults().analyse(run));
+            store.store().saveAnalysis(Analyzer.defaults().analyse(run));
         } catch (RuntimeException e) {
             console.error("could not save the analysis of run " + run.id() + ": " + e.getMessage());
         }
@@ -96,7 +94,7 @@ final class RunWatch {
         return ready;
     }
 
-    private static void report(Run run, Console console, Path storeDir) {
+    private static void report(Run run, Console console, OpenStore store) {
         StopReason reason = run.stopReason().orElseThrow();
         console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
                 run.status().name().toLowerCase(Locale.ROOT), run.size(), reason.message(), reason.rule()));
@@ -108,8 +106,8 @@ final class RunWatch {
                     + ", " + branch.status().name().toLowerCase(Locale.ROOT) + " after " + branch.size()
                     + " predictions");
         }
-        if (storeDir != null) {
-            console.line("saved:   " + storeDir.resolve(run.id()));
+        if (store != null) {
+            console.line("saved:   " + store.where(run.id()));
         }
     }
 
