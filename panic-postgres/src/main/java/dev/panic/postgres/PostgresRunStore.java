@@ -61,7 +61,8 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
     /**
      * Opens the store at a libpq-style URL, {@code postgresql://[user[:password]@]host[:port][/database][?param=value…]},
      * with the default settings. Query parameters go to the JDBC driver (e.g. {@code sslmode=require}),
-     * except {@code pool_size}, the most connections the store opens (8 by default). Without a
+     * except {@code pool_size}, the most connections the store opens (8 by default), and
+     * {@code lease_seconds}, the lease a writer holds a run by (30 by default). Without a
      * password in the URL, {@code PGPASSWORD} is used, else the driver reads {@code ~/.pgpass}.
      *
      * @throws ValidationException                     if the URL is not a PostgreSQL URL
@@ -81,7 +82,7 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
     public static final class Builder {
         private final String url;
         private String password;
-        private Duration lease = DEFAULT_LEASE;
+        private Duration lease;
         private int poolSize;
 
         private Builder(String url) {
@@ -97,7 +98,7 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
         /**
          * How long a writer's hold on a run outlives its last renewal: how soon a run whose writer
          * died can be taken over, and how long a writer may be cut off before it loses its run.
-         * At least one second.
+         * At least one second; overrides {@code lease_seconds} in the URL.
          */
         public Builder lease(Duration lease) {
             if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -119,7 +120,8 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
         /** Connects, creates or migrates the tables, and returns the store. */
         public PostgresRunStore build() {
             PgLocation location = PgLocation.parse(url, password != null ? password : System.getenv("PGPASSWORD"));
-            return new PostgresRunStore(new PgRunStore(location, poolSize, lease));
+            Duration held = lease != null ? lease : location.lease() != null ? location.lease() : DEFAULT_LEASE;
+            return new PostgresRunStore(new PgRunStore(location, poolSize, held));
         }
     }
 

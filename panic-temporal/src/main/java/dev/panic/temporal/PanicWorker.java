@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.Function;
@@ -64,22 +65,26 @@ public final class PanicWorker implements AutoCloseable {
      */
     public static String register(Function<String, Worker> newWorker, String taskQueue, RunStore store,
                                   Platforms platforms) {
-        return registerOn(newWorker, taskQueue, store, platforms).ownQueue();
+        return registerOn(newWorker, taskQueue, store, platforms, true, true).ownQueue();
     }
 
     private record Registered(RunActivitiesImpl activities, String ownQueue) {
     }
 
     private static Registered registerOn(Function<String, Worker> newWorker, String taskQueue, RunStore store,
-                                         Platforms platforms) {
+                                         Platforms platforms, boolean workflows, boolean steps) {
         String own = ownQueue(taskQueue);
         RunActivitiesImpl activities = new RunActivitiesImpl(store, platforms, own);
         Worker shared = newWorker.apply(taskQueue);
-        shared.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-        shared.registerActivitiesImplementations(activities);
-        Worker mine = newWorker.apply(own);
-        mine.registerActivitiesImplementations(activities);
-        return new Registered(activities, own);
+        if (workflows) {
+            shared.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
+        }
+        if (steps) {
+            shared.registerActivitiesImplementations(activities);
+            Worker mine = newWorker.apply(own);
+            mine.registerActivitiesImplementations(activities);
+        }
+        return new Registered(activities, steps ? own : null);
     }
 
     /** A queue name of this process's own: the shared one, the host, the process id and a random part. */
@@ -91,7 +96,7 @@ public final class PanicWorker implements AutoCloseable {
                 + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(r);
     }
 
-    /** The queue this worker takes the steps of its runs from (its process id is in it). */
+    /** The queue this worker takes the steps of its runs from (its process id is in it); null if it makes no steps. */
     public String ownQueue() {
         return ownQueue;
     }
@@ -132,6 +137,9 @@ public final class PanicWorker implements AutoCloseable {
         private String taskQueue = TemporalRuns.DEFAULT_TASK_QUEUE;
         private RunStore store;
         private Platforms platforms;
+        private Integer workflowCache;
+        private boolean workflows = true;
+        private boolean steps = true;
 
         private Builder(String target) {
             this.target = target;
@@ -161,6 +169,34 @@ public final class PanicWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many workflows the worker keeps in memory between their tasks (the SDK's default
+         * otherwise). 0 keeps none, so every workflow task replays the run's history and may go to
+         * any worker: slower, but it needs nothing of the service when a worker dies (Temporal's
+         * own service moves such tasks on after a few seconds; its test server does not).
+         */
+        public Builder workflowCache(int size) {
+            if (size < 0) {
+                throw new ValidationException("a workflow cache holds 0 or more workflows, got " + size);
+            }
+            this.workflowCache = size;
+            return this;
+        }
+
+        /**
+         * What this worker does (both by default): run the runs' workflow code, and make their
+         * steps (claim runs, call models and embedders, save). A process that only runs workflow
+         * code needs no platforms' keys; one that only makes steps can sit next to a GPU.
+         */
+        public Builder roles(boolean workflows, boolean steps) {
+            if (!workflows && !steps) {
+                throw new ValidationException("a worker must run workflows, make steps, or both");
+            }
+            this.workflows = workflows;
+            this.steps = steps;
+            return this;
+        }
+
         /** Connects to the service; {@link PanicWorker#start()} then starts polling. */
         public PanicWorker build() {
             if (store == null) {
@@ -169,9 +205,13 @@ public final class PanicWorker implements AutoCloseable {
             WorkflowServiceStubs service = TemporalRuns.connect(target);
             WorkflowClient client = WorkflowClient.newInstance(service,
                     WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-            WorkerFactory factory = WorkerFactory.newInstance(client);
+            WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
+            if (workflowCache != null) {
+                options.setWorkflowCacheSize(workflowCache);
+            }
+            WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
             Registered r = registerOn(factory::newWorker, taskQueue, store,
-                    platforms == null ? Platforms.discover() : platforms);
+                    platforms == null ? Platforms.discover() : platforms, workflows, steps);
             return new PanicWorker(factory, service, r.activities(), r.ownQueue());
         }
     }

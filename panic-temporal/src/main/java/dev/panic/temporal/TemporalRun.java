@@ -94,6 +94,11 @@ public final class TemporalRun {
         return progress().next();
     }
 
+    /** The task queue of the worker holding the run (its host and process id are in the name), if one does. */
+    public Optional<String> holder() {
+        return Optional.ofNullable(progress().workerQueue());
+    }
+
     /** The configuration's revision: 0, then one more for each steering. */
     public int revision() {
         return progress().revision();

@@ -68,6 +68,7 @@ public final class TemporalRuns implements AutoCloseable {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
 
     private final WorkflowClient client;
     private final WorkflowServiceStubs service;
@@ -178,14 +179,35 @@ public final class TemporalRuns implements AutoCloseable {
                 options.setEnableHttps(true).addApiKey(() -> apiKey);
             }
             WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
-            service.healthCheck();
-            return service;
+            // A service (or a machine) under load may answer its first health check late.
+            long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+            while (true) {
+                try {
+                    service.healthCheck();
+                    return service;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        service.shutdownNow();
+                        throw e;
+                    }
+                    sleep(Duration.ofMillis(500));
+                }
+            }
         } catch (IOException e) {
             throw new ValidationException("could not read the TLS certificate or key in TEMPORAL_TLS_CERT /"
                     + " TEMPORAL_TLS_KEY: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new UnavailableException("could not reach the Temporal service at " + target + ": " + e.getMessage()
                     + "; check that it runs (e.g. temporal server start-dev) and the address", e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while connecting to Temporal", e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A PostgreSQL location as libpq writes it, {@code postgresql://[user[:password]@][host][:port][/database][?k=v&…]},
  * turned into what JDBC needs. Query parameters go to the driver (e.g. {@code sslmode=require}), except
- * PANIC's own {@code pool_size}. A password comes from the URL, else {@code PGPASSWORD}, else the
+ * PANIC's own {@code pool_size} and {@code lease_seconds}. A password comes from the URL, else {@code PGPASSWORD}, else the
  * driver's {@code ~/.pgpass}; it never appears in {@link #display()}.
  *
  * @param jdbcUrl    {@code jdbc:postgresql://host:port/database}
@@ -20,10 +20,11 @@ import java.util.Map;
  * @param password   the password, or null
  * @param properties the driver properties from the query
  * @param poolSize   the largest number of connections the store opens, or 0 for the default
+ * @param lease      how long a writer's lease lasts, or null for the default
  * @param display    the location without its password, for messages
  */
 public record PgLocation(String jdbcUrl, String user, String password, Map<String, String> properties, int poolSize,
-                         String display) {
+                         java.time.Duration lease, String display) {
 
     /** Parses a location. */
     public static PgLocation parse(String location, String environmentPassword) {
@@ -67,6 +68,7 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
         }
         Map<String, String> properties = new LinkedHashMap<>();
         int poolSize = 0;
+        java.time.Duration lease = null;
         if (uri.getRawQuery() != null) {
             for (String pair : uri.getRawQuery().split("&")) {
                 if (pair.isEmpty()) {
@@ -85,6 +87,18 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
                         throw new ValidationException("pool_size in '" + redact(location) + "' must be a whole"
                                 + " number of at least 1, got '" + value + "'");
                     }
+                } else if (key.equals("lease_seconds")) {
+                    int seconds;
+                    try {
+                        seconds = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        seconds = -1;
+                    }
+                    if (seconds < 1) {
+                        throw new ValidationException("lease_seconds in '" + redact(location) + "' must be a whole"
+                                + " number of at least 1, got '" + value + "'");
+                    }
+                    lease = java.time.Duration.ofSeconds(seconds);
                 } else if (key.equals("password") || key.equals("user")) {
                     throw new ValidationException("give the " + key + " in the URL's user part"
                             + " (postgresql://user:password@host/db) or PGPASSWORD, not as a query parameter");
@@ -96,7 +110,7 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         String jdbc = "jdbc:postgresql://" + hostPart + ":" + port + "/" + database;
         String display = "postgresql://" + (user == null ? "" : user + "@") + hostPart + ":" + port + "/" + database;
-        return new PgLocation(jdbc, user, password, Map.copyOf(properties), poolSize, display);
+        return new PgLocation(jdbc, user, password, Map.copyOf(properties), poolSize, lease, display);
     }
 
     /** The location with any password in it replaced, for messages about a location that did not parse. */

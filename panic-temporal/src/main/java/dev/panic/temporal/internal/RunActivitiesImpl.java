@@ -44,6 +44,8 @@ public final class RunActivitiesImpl implements RunActivities {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunActivitiesImpl.class);
     private static final long HEARTBEAT_MILLIS = 1000;
+    private static final java.time.Duration CLAIM_WAIT = java.time.Duration.ofMinutes(2);
+    private static final java.time.Duration CLAIM_POLL = java.time.Duration.ofMillis(500);
 
     private final RunStore store;
     private final Platforms platforms;
@@ -62,18 +64,29 @@ public final class RunActivitiesImpl implements RunActivities {
         if (held.containsKey(runId)) {
             return ownQueue;
         }
-        RunStore.Recorder recorder;
-        try {
-            recorder = store.resume(runId);
-        } catch (dev.panic.exception.NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "RunNotFound");
-        } catch (PanicException e) {
-            // Held by a writer that may have died: its lease lapses, and a retry then succeeds.
-            throw ApplicationFailure.newFailure(e.getMessage(), "RunHeld");
+        // Waits here, heartbeating, for a dead writer's lease to lapse, rather than failing and being retried.
+        long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
+        while (true) {
+            try {
+                RunStore.Recorder recorder = store.resume(runId);
+                held.put(runId, recorder);
+                LOG.info("claimed run {} on {}", runId, ownQueue);
+                return ownQueue;
+            } catch (dev.panic.exception.NotFoundException e) {
+                throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "RunNotFound");
+            } catch (PanicException e) {
+                if (System.nanoTime() > deadline) {
+                    throw ApplicationFailure.newFailure(e.getMessage(), "RunHeld");
+                }
+                Activity.getExecutionContext().heartbeat(null);
+                try {
+                    Thread.sleep(CLAIM_POLL.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ApplicationFailure.newFailure("interrupted while claiming run " + runId, "Interrupted");
+                }
+            }
         }
-        held.put(runId, recorder);
-        LOG.info("claimed run {} on {}", runId, ownQueue);
-        return ownQueue;
     }
 
     @Override

@@ -159,7 +159,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 }
             }
             if (workerQueue == null) {
-                workerQueue = shared().claim(runId);
+                workerQueue = claim();
             }
             Messages.Step step;
             try {
@@ -326,7 +326,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         while (true) {
             try {
                 if (workerQueue == null) {
-                    workerQueue = shared().claim(runId);
+                    workerQueue = claim();
                 }
                 onWorker().finish(runId, finish);
                 break;
@@ -414,7 +414,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         while (true) {
             try {
                 if (workerQueue == null) {
-                    workerQueue = shared().claim(runId);
+                    workerQueue = claim();
                 }
                 onWorker().revise(runId, write(codec.encodeRevision(rev, byReference())));
                 break;
@@ -468,7 +468,17 @@ public final class RunWorkflowImpl implements RunWorkflow {
         if (ids.isEmpty()) {
             return;
         }
-        List<String> found = shared().describe(ids);
+        List<String> found = null;
+        for (int attempt = 1; found == null; attempt++) {
+            try {
+                found = shared().describe(ids);
+            } catch (ActivityFailure e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Workflow.sleep(Duration.ofSeconds(1));
+            }
+        }
         for (int i = 0; i < ids.size(); i++) {
             modalities.put(ids.get(i), found.get(i));
         }
@@ -512,12 +522,26 @@ public final class RunWorkflowImpl implements RunWorkflow {
     private RunActivities shared() {
         return Workflow.newActivityStub(RunActivities.class, ActivityOptions.newBuilder()
                 .setTaskQueue(settings.sharedQueue())
-                .setStartToCloseTimeout(Duration.ofSeconds(60))
-                // A dead writer's lease lapses within a minute or so; claims try until then.
-                .setScheduleToCloseTimeout(Duration.ofMinutes(30))
-                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(500))
-                        .setBackoffCoefficient(1.5).setMaximumInterval(Duration.ofSeconds(5)).build())
+                // A claim waits for a dead writer's lease to lapse, heartbeating. A task no worker picks up
+                // in time is given up and tried again by the workflow.
+                .setScheduleToStartTimeout(Duration.ofSeconds(Math.max(30, settings.pickUpSeconds())))
+                .setStartToCloseTimeout(Duration.ofMinutes(3))
+                .setHeartbeatTimeout(Duration.ofSeconds(settings.heartbeatSeconds()))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
                 .build());
+    }
+
+    /** Claims the run for a worker, trying again (a workflow timer, not a server retry) until one takes it. */
+    private String claim() {
+        while (true) {
+            try {
+                return shared().claim(runId);
+            } catch (ActivityFailure e) {
+                LOG.warn("run {} could not be claimed yet: {}", runId,
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                Workflow.sleep(Duration.ofSeconds(1));
+            }
+        }
     }
 
     private RunActivities onWorker() {
