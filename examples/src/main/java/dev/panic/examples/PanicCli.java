@@ -54,6 +54,7 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("export", new ExportCommand(console))
                 .addSubcommand("analyse", new AnalyseCommand(console))
                 .addSubcommand("report", new ReportCommand(console))
+                .addSubcommand("worker", new WorkerCommand(platforms, console))
                 .addSubcommand("store", new CommandLine(new StoreCommand())
                         .addSubcommand("copy", new StoreCommand.Copy(console)))
                 .setOut(out)

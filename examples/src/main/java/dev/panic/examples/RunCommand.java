@@ -86,6 +86,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-save", description = "Do not save the run.")
     boolean noSave;
 
+    @Option(names = "--on", paramLabel = "temporal://HOST:PORT",
+            description = "Run it durably on the workers of this Temporal service (panic worker), saved in the shared "
+                    + "--store; it survives this program and any worker. Default: in this process.")
+    String on;
+
+    @Option(names = "--namespace", paramLabel = "NAME", defaultValue = dev.panic.temporal.TemporalRuns.DEFAULT_NAMESPACE,
+            description = "Temporal namespace, with --on. Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
     private final Supplier<Platforms> platforms;
     private final Console console;
 
@@ -122,6 +131,21 @@ final class RunCommand implements Callable<Integer> {
         RunSpec spec = builder.spec();
         console.line("network: " + spec.network());
         console.line("input:   " + spec.input().summary(100));
+        if (on != null) {
+            if (noSave) {
+                throw new ValidationException("a durable run is saved in the store its workers share; leave out --no-save");
+            }
+            if (!on.startsWith("temporal://") || on.length() == "temporal://".length()) {
+                throw new ValidationException("--on takes temporal://HOST:PORT, e.g. temporal://localhost:7233; got '"
+                        + on + "'");
+            }
+            String target = on.substring("temporal://".length()).replaceAll("/+$", "");
+            try (OpenStore saved = OpenStore.open(store);
+                 dev.panic.temporal.TemporalRuns runs = dev.panic.temporal.TemporalRuns.builder(target)
+                         .namespace(namespace).store(saved.store()).platforms(registry).build()) {
+                return RunWatch.followDurable(runs, spec, console, RunWatch.stepLimit(spec), saved);
+            }
+        }
         if (noSave) {
             return RunWatch.follow(builder, console, RunWatch.stepLimit(spec), null);
         }

@@ -56,6 +56,34 @@ final class RunWatch {
         return run.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
+    /**
+     * Starts a durable run on Temporal workers and shows its steps as they are saved, with the same
+     * lines as a run in this process. Ctrl-C only stops watching: the run goes on on the workers.
+     *
+     * @return the exit code: 1 if the run failed
+     */
+    static int followDurable(dev.panic.temporal.TemporalRuns runs, dev.panic.RunSpec spec, Console console,
+                             Integer total, OpenStore store) {
+        Progress progress = new Progress(console, total);
+        java.util.concurrent.CompletableFuture<RunEvent.Finished> finished = new java.util.concurrent.CompletableFuture<>();
+        dev.panic.temporal.TemporalRun run = runs.start(spec, event -> {
+            progress.onEvent(event);
+            if (event instanceof RunEvent.Observed o) {
+                console.line("    observed: " + o.reason().message() + " (" + o.reason().rule() + ")");
+            } else if (event instanceof RunEvent.Finished f) {
+                finished.complete(f);
+            }
+        });
+        console.line("run:     " + run.id() + " (durable: carried on by the workers; Ctrl-C stops watching, not the run)");
+        RunEvent.Finished end = finished.join();
+        StopReason reason = end.reason();
+        console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
+                end.status().name().toLowerCase(Locale.ROOT), store.store().info(run.id()).predictions(),
+                reason == null ? "" : reason.message(), reason == null ? "" : reason.rule()));
+        console.line("saved:   " + store.where(run.id()));
+        return end.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
+    }
+
     /** The step limit a spec sets, if any: the counter's total. */
     static Integer stepLimit(dev.panic.RunSpec spec) {
         return spec.stopRules().stream().filter(r -> r.kind().equals("max-steps")).findFirst()
