@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * saved in one PostgreSQL store either way (a throwaway server this program starts, as the tests
  * do). Prints, per setup, the wall time, predictions a second, and the per-step overhead: the
  * mean gap between a prediction's end and the next one's start in the same run (the workflow's
- * round trip, the save and the media read for a durable run; for a run in one JVM, the engine's).
+ * round trip, the save and the media read for a durable run; for a run in one JVM, the engine's),
+ * and the mean model call as measured around it (the simulated latency, plus the simulator's own
+ * drawing and measuring, which takes CPU time).
  * The Temporal service is the official test server in a process of its own: Temporal's production
  * service is faster and spreads over machines, so these figures bound the overhead from above.
  *
@@ -49,7 +51,7 @@ public final class DurableThroughput {
         Path logs = Files.createTempDirectory("panic-bench-");
         System.out.printf(Locale.ROOT, "%d runs x %d steps of sim:painter,sim:describer at %d ms a call (ideal wall %.1f s)%n",
                 runs, steps, latencyMs, steps * latencyMs / 1000.0);
-        System.out.println("setup                 wall     predictions/s   per-step overhead (mean, p95)");
+        System.out.println("setup                 wall     predictions/s   per-step overhead (mean, p95)   mean call");
         inJvm(cluster.newDatabase(), runs, steps, latencyMs);
         for (int workers : List.of(1, 2, 4)) {
             durable(cluster.newDatabase(), logs, workers, runs, steps, latencyMs);
@@ -116,10 +118,12 @@ public final class DurableThroughput {
     private static void report(String setup, RunStore store, List<String> ids, double wall, int predictions,
                                boolean completed) {
         List<Long> gaps = new ArrayList<>();
+        List<Long> calls = new ArrayList<>();
         for (String id : ids) {
             try (Stream<Prediction> s = store.predictions(id, 0)) {
                 Prediction previous = null;
                 for (Prediction p : (Iterable<Prediction>) s::iterator) {
+                    calls.add(p.duration().toMillis());
                     if (previous != null) {
                         gaps.add(Duration.between(previous.finishedAt(), p.startedAt()).toMillis());
                     }
@@ -130,8 +134,9 @@ public final class DurableThroughput {
         gaps.sort(null);
         double mean = gaps.stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
         long p95 = gaps.isEmpty() ? -1 : gaps.get((int) Math.min(gaps.size() - 1, Math.round(gaps.size() * 0.95)));
-        System.out.printf(Locale.ROOT, "%-20s %6.2f s   %8.1f         %6.1f ms, %d ms%s%n", setup, wall,
-                predictions / wall, mean, p95, completed ? "" : "   (NOT ALL COMPLETED)");
+        double call = calls.stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "%-20s %6.2f s   %8.1f         %6.1f ms, %4d ms            %5.0f ms%s%n", setup,
+                wall, predictions / wall, mean, p95, call, completed ? "" : "   (NOT ALL COMPLETED)");
     }
 
     private static void awaitLine(Path log, String prefix) throws Exception {

@@ -26,6 +26,7 @@ import dev.panic.internal.store.JsonCodec;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
     static final int REPLAY = 256;
     /** How many of the latest outputs a query returns. */
     static final int LATEST = 8;
+    /** How often one step may fail on its workers (each time handed to another) before the run fails. */
+    static final int MAX_STEP_TRIES = 10;
 
     private static final Logger LOG = Workflow.getLogger(RunWorkflowImpl.class);
     /** Media referred to in a spec or change: its hash and size only, never read in the workflow. */
@@ -83,6 +86,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     private final Map<String, String> modalities = new LinkedHashMap<>();
     private long startMillis;
     private long elapsedBefore;
+    private int failedTries;
 
     @Override
     public Messages.Progress run(Messages.RunStart start) {
@@ -165,11 +169,18 @@ public final class RunWorkflowImpl implements RunWorkflow {
             try {
                 step = onWorker().step(request(node, input, inputSource));
             } catch (ActivityFailure e) {
+                String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+                if (++failedTries >= MAX_STEP_TRIES || isFinal(e)) {
+                    letGo();
+                    return end(RunStatus.FAILED, StopReason.of("worker", "step " + sequence + " could not be made"
+                            + " after " + failedTries + " tries: " + why, sequence - 1));
+                }
                 LOG.warn("step {} of run {} failed on {} ({}); the run goes to another worker", sequence, runId,
-                        workerQueue, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                        workerQueue, why);
                 letGo();
                 continue;
             }
+            failedTries = 0;
             steps++;
             Prediction p = prediction(step);
             remember(step);
@@ -537,11 +548,21 @@ public final class RunWorkflowImpl implements RunWorkflow {
             try {
                 return shared().claim(runId);
             } catch (ActivityFailure e) {
+                if (isFinal(e)) {
+                    // Not in the store any more: nothing can be saved, so the workflow itself fails.
+                    throw ApplicationFailure.newNonRetryableFailure("run " + runId + " cannot be claimed: "
+                            + e.getCause().getMessage(), "RunGone");
+                }
                 LOG.warn("run {} could not be claimed yet: {}", runId,
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 Workflow.sleep(Duration.ofSeconds(1));
             }
         }
+    }
+
+    /** True for a failure that trying again elsewhere cannot mend (a worker said so). */
+    private static boolean isFinal(ActivityFailure e) {
+        return e.getCause() instanceof ApplicationFailure a && a.isNonRetryable() && !"NotHeld".equals(a.getType());
     }
 
     private RunActivities onWorker() {
