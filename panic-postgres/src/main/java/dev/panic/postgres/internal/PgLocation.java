@@ -78,27 +78,9 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 if (key.equals("pool_size")) {
-                    try {
-                        poolSize = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        poolSize = -1;
-                    }
-                    if (poolSize < 1) {
-                        throw new ValidationException("pool_size in '" + redact(location) + "' must be a whole"
-                                + " number of at least 1, got '" + value + "'");
-                    }
+                    poolSize = atLeastOne(key, value, location);
                 } else if (key.equals("lease_seconds")) {
-                    int seconds;
-                    try {
-                        seconds = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        seconds = -1;
-                    }
-                    if (seconds < 1) {
-                        throw new ValidationException("lease_seconds in '" + redact(location) + "' must be a whole"
-                                + " number of at least 1, got '" + value + "'");
-                    }
-                    lease = java.time.Duration.ofSeconds(seconds);
+                    lease = java.time.Duration.ofSeconds(atLeastOne(key, value, location));
                 } else if (key.equals("password") || key.equals("user")) {
                     throw new ValidationException("give the " + key + " in the URL's user part"
                             + " (postgresql://user:password@host/db) or PGPASSWORD, not as a query parameter");
@@ -111,6 +93,19 @@ public record PgLocation(String jdbcUrl, String user, String password, Map<Strin
         String jdbc = "jdbc:postgresql://" + hostPart + ":" + port + "/" + database;
         String display = "postgresql://" + (user == null ? "" : user + "@") + hostPart + ":" + port + "/" + database;
         return new PgLocation(jdbc, user, password, Map.copyOf(properties), poolSize, lease, display);
+    }
+
+    private static int atLeastOne(String key, String value, String location) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ValidationException(key + " in '" + redact(location) + "' must be a whole number of at least 1, got '"
+                + value + "'");
     }
 
     /** The location with any password in it replaced, for messages about a location that did not parse. */
