@@ -176,6 +176,11 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
         store.saveAnalysis(analysis);
     }
 
+    /** The connection pool, for tests. */
+    com.zaxxer.hikari.HikariDataSource pool() {
+        return store.pool();
+    }
+
     /** Closes its connections; recorders still open lose their runs when their leases lapse. */
     @Override
     public void close() {
