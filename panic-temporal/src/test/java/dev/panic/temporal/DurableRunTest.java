@@ -138,15 +138,12 @@ class DurableRunTest {
     }
 
     @Test
-    void should_apply_a_steering_signal_to_the_next_prediction_and_save_its_revision() {
+    void should_apply_a_steering_signal_to_the_next_prediction_and_save_its_revision() throws Exception {
         // given: a run that waits an hour between steps, so the signal arrives while it waits
         RunSpec spec = Run.builder(platforms.network("t:grow"), Payload.text("x")).pacing(Pacing.fixed(Duration.ofHours(1)))
                 .maxSteps(3).spec();
         TemporalRun run = runs(500).start(spec);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (run.next() < 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitNext(run, 1);
 
         // when
         run.steer(Change.template("grow", "<{input}>"));
@@ -161,6 +158,51 @@ class DurableRunTest {
             assertThat(r.changes()).containsExactly(Change.template("grow", "<{input}>"));
         });
         assertThat(run.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void should_pause_unpause_stop_and_cancel_on_signals() throws Exception {
+        // given: runs that wait an hour between steps
+        RunSpec spec = Run.builder(platforms.network("t:grow"), Payload.text("x")).pacing(Pacing.fixed(Duration.ofHours(1)))
+                .maxSteps(50).spec();
+        TemporalRuns runs = runs(500);
+        TemporalRun stopped = runs.start(spec);
+        TemporalRun cancelled = runs.start(spec);
+        awaitNext(stopped, 1);
+
+        // when / then: paused, it makes no step however long it waits
+        stopped.pause();
+        awaitStatus(stopped, RunStatus.PAUSED);
+        int at = stopped.next();
+        env.sleep(Duration.ofHours(5));
+        assertThat(stopped.next()).isEqualTo(at);
+        stopped.unpause();
+        awaitStatus(stopped, RunStatus.RUNNING);
+        stopped.stop();
+        cancelled.cancel();
+        assertThat(stopped.await(WAIT)).isTrue();
+        assertThat(cancelled.await(WAIT)).isTrue();
+        assertThat(stopped.status()).isEqualTo(RunStatus.STOPPED);
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(store.info(stopped.id()).status()).isEqualTo(RunStatus.STOPPED);
+        assertThat(store.info(cancelled.id()).status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(store.read(stopped.id()).predictions()).hasSize(stopped.next());
+    }
+
+    private static void awaitNext(TemporalRun run, int next) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (run.next() < next && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(run.next()).isGreaterThanOrEqualTo(next);
+    }
+
+    private static void awaitStatus(TemporalRun run, RunStatus status) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (run.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(run.status()).isEqualTo(status);
     }
 
     @Test
