@@ -39,9 +39,14 @@ import picocli.CommandLine.Parameters;
                         + "embedded with the offline embedders first."})
 final class AnalyseCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "A run's folder, or a folder of runs. Default: panic-runs.")
-    List<Path> paths = new ArrayList<>();
+    @Parameters(paramLabel = "PATH|RUN", arity = "0..*",
+            description = "A run's folder, or a folder of runs (default: panic-runs); with --store, run ids "
+                    + "(default: every run in it).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "Analyse the runs of this store, a folder or a URL such as postgresql://user@host:5432/db.")
+    String store;
 
     @Option(names = "--attractor-threshold", paramLabel = "SIMILARITY",
             description = "How similar two final states must be to share an attractor, 0 to 1. Default: "
@@ -56,14 +61,33 @@ final class AnalyseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> targets = paths.isEmpty() ? List.of(Path.of("panic-runs")) : paths;
         List<Trajectory> trajectories = new ArrayList<>();
         int skipped = 0;
         int unsaved = 0;
-        for (Path target : targets) {
-            RunsAt runs = runsAt(target);
-            skipped += runs.skipped();
-            for (StoredRunIn run : runs.runs()) {
+        List<StoredRunIn> found = new ArrayList<>();
+        OpenStore saved = store == null ? null : OpenStore.open(store);
+        try {
+            if (saved != null) {
+                List<String> ids = paths.isEmpty() ? saved.store().runIds() : paths;
+                if (ids.isEmpty()) {
+                    throw new NotFoundException("no saved runs in " + saved.location() + "; run 'panic run' first");
+                }
+                for (String id : ids) {
+                    StoredRun run = read(saved.store(), id);
+                    if (run == null) {
+                        skipped++;
+                    } else {
+                        found.add(new StoredRunIn(saved.store(), run));
+                    }
+                }
+            } else {
+                for (String target : paths.isEmpty() ? List.of("panic-runs") : paths) {
+                    RunsAt runs = runsAt(Path.of(target));
+                    skipped += runs.skipped();
+                    found.addAll(runs.runs());
+                }
+            }
+            for (StoredRunIn run : found) {
                 Trajectory t;
                 RunAnalysis analysis;
                 try {
@@ -84,6 +108,10 @@ final class AnalyseCommand implements Callable<Integer> {
                             + e.getMessage());
                     unsaved++;
                 }
+            }
+        } finally {
+            if (saved != null) {
+                saved.close();
             }
         }
         if (trajectories.size() > 1) {

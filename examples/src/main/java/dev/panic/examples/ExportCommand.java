@@ -26,9 +26,9 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "Runs to export; all saved runs if none.")
     List<String> runIds = new ArrayList<>();
 
-    @Option(names = {"-d", "--runs-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder the runs were saved in. Default: ${DEFAULT-VALUE}.")
-    Path runsDir;
+    @Option(names = {"--store", "-d", "--runs-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String location;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
     Path output;
@@ -45,11 +45,16 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isDirectory(runsDir)) {
-            throw new dev.panic.exception.NotFoundException("no runs folder '" + runsDir
-                    + "'; run 'panic run' first or point --runs-dir at your runs");
+        if (OpenStore.isMissingFolder(location)) {
+            throw new dev.panic.exception.NotFoundException("no runs folder '" + location
+                    + "'; run 'panic run' first or point --store at your runs");
         }
-        RunStore store = RunStore.directory(runsDir);
+        try (OpenStore saved = OpenStore.open(location)) {
+            return export(saved.store());
+        }
+    }
+
+    private int export(RunStore store) throws IOException {
         List<String> ids = runIds.isEmpty() ? store.runIds() : runIds;
         List<StoredRun> runs = new ArrayList<>();
         int skipped = 0;
@@ -68,7 +73,7 @@ final class ExportCommand implements Callable<Integer> {
             runs.add(run);
         }
         if (runs.isEmpty() && skipped == 0) {
-            console.line("no saved runs in " + runsDir);
+            console.line("no saved runs in " + location);
             return 0;
         }
         if (embedder != null) {

@@ -8,7 +8,6 @@ import dev.panic.Run;
 import dev.panic.RunInfo;
 import dev.panic.exception.ValidationException;
 import dev.panic.store.RunStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +34,9 @@ final class ForkCommand implements Callable<Integer> {
             description = "The last prediction to share (its sequence number, as printed after '#').")
     int at;
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder the run is saved in; the fork is saved there too. Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = "The run's store; the fork is saved there too. " + OpenStore.HELP)
+    String store;
 
     @Option(names = "--model", paramLabel = "NODE=MODEL", description = "Node NODE calls MODEL, e.g. describer=sim:contrarian.")
     List<String> models = new ArrayList<>();
@@ -66,7 +65,13 @@ final class ForkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunStore store = RunStore.directory(outputDir);
+        try (OpenStore saved = OpenStore.open(store)) {
+            return fork(saved);
+        }
+    }
+
+    private int fork(OpenStore saved) {
+        RunStore store = saved.store();
         RunInfo info = store.info(runId);
         Platforms registry = platforms.get();
         List<Change> changes = new ArrayList<>();
@@ -99,7 +104,7 @@ final class ForkCommand implements Callable<Integer> {
         }
         console.line("forking " + runId + " after #" + at + (changes.isEmpty() ? "" : " with " + changes));
         return RunWatch.follow(builder, console, maxSteps != null ? maxSteps : RunWatch.stepLimit(info.spec()),
-                outputDir);
+                saved);
     }
 
     private static String[] split(String s, String at, String option, String form) {

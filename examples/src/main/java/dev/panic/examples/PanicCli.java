@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
  * {@code fork} a saved run, list the saved {@code runs}, list the {@code models} of every platform,
  * {@code export} saved runs in the Fake Panic shape, {@code analyse} saved runs, {@code report} them
  * as pages, {@code serve} the web frontend; the recipes {@code socratic}, {@code telestrations} and
- * {@code prompts}; and {@code experiment}s of many runs.
+ * {@code prompts}; {@code experiment}s of many runs; {@code store copy} runs between stores
+ * (folders, PostgreSQL) and a {@code worker} for durable runs.
  *
  * <p>Exit codes: 0 when the command did its work, 1 when a run failed or a command could not
  * complete (a platform the network needs is not ready, e.g. its API key is not set), 2 for bad
@@ -83,6 +84,9 @@ public final class PanicCli implements Runnable {
                 .addSubcommand("telestrations", new TelestrationsCommand(platforms, console))
                 .addSubcommand("prompts", new PromptsCommand(platforms, console))
                 .addSubcommand("experiment", ExperimentCommand.command(platforms, console))
+                .addSubcommand("worker", new WorkerCommand(platforms, console))
+                .addSubcommand("store", new CommandLine(new StoreCommand())
+                        .addSubcommand("copy", new StoreCommand.Copy(console)))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler(console));

@@ -31,12 +31,18 @@ import picocli.CommandLine.Parameters;
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RUN|DIR", arity = "0..1",
-            description = "A run's folder, or a folder of runs. Default: panic-runs.")
-    Path target = Path.of("panic-runs");
+            description = "A run's folder, or a folder of runs (default: panic-runs); with --store, a run id "
+                    + "(default: every run in it).")
+    String target = "panic-runs";
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
-            description = "The folder to write into. Default: the run's folder, or the folder of runs.")
+            description = "The folder to write into. Default: the run's folder, or the folder of runs; with --store, "
+                    + "a folder named after the run, or panic-reports.")
     Path output;
+
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "Report on the runs of this store, a folder or a URL such as postgresql://user@host:5432/db.")
+    String store;
 
     private final Console console;
 
@@ -46,19 +52,27 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (Files.isRegularFile(target.resolve("run.json"))) {
-            return single();
+        if (store != null) {
+            boolean one = !target.equals("panic-runs");
+            try (OpenStore saved = OpenStore.open(store)) {
+                return one ? single(saved.store(), target, output == null ? Path.of(target) : output)
+                        : all(saved.store(), saved.location(), output == null ? Path.of("panic-reports") : output);
+            }
         }
-        if (!Files.isDirectory(target)) {
+        Path folder = Path.of(target);
+        if (Files.isRegularFile(folder.resolve("run.json"))) {
+            Path dir = folder.toAbsolutePath().normalize();
+            return single(RunStore.directory(dir.getParent()), dir.getFileName().toString(),
+                    output == null ? folder : output);
+        }
+        if (!Files.isDirectory(folder)) {
             throw new NotFoundException("'" + target + "' is neither a run folder (with run.json) nor a folder of runs");
         }
-        return folder();
+        return all(RunStore.directory(folder), target, output == null ? folder : output);
     }
 
-    private int single() {
-        Path dir = target.toAbsolutePath().normalize();
-        StoredRun run = read(RunStore.directory(dir.getParent()), dir.getFileName().toString());
-        Path out = output == null ? target : output;
+    private int single(RunStore runs, String runId, Path out) {
+        StoredRun run = read(runs, runId);
         Path page = report(run).writeTo(out.resolve(Report.FILE_NAME));
         console.line("wrote " + page);
         ContactSheet sheet = ContactSheet.of(run);
@@ -69,8 +83,7 @@ final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int folder() {
-        RunStore store = RunStore.directory(target);
+    private int all(RunStore store, String where, Path out) {
         List<Report> reports = new ArrayList<>();
         List<Trajectory> trajectories = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -88,9 +101,8 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         if (reports.isEmpty() && skipped.isEmpty()) {
-            throw new NotFoundException("no saved runs in '" + target + "'; run 'panic run' first");
+            throw new NotFoundException("no saved runs in '" + where + "'; run 'panic run' first");
         }
-        Path out = output == null ? target : output;
         ReportIndex.Written written = ReportIndex.of(reports).skipped(skipped)
                 .attractors(ReportIndex.findAttractors(trajectories)).writeTo(out);
         console.line("wrote " + written.index() + ": " + reports.size() + " run report(s), "

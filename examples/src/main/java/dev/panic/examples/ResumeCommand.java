@@ -4,7 +4,6 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunInfo;
 import dev.panic.store.RunStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -24,9 +23,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "The id of the run to resume (see panic runs).")
     String runId;
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder the run is saved in. Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String store;
 
     @Option(names = {"-s", "--max-steps"}, paramLabel = "N",
             description = "A new step limit: stop when the run holds N predictions in all.")
@@ -46,7 +45,13 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunStore store = RunStore.directory(outputDir);
+        try (OpenStore saved = OpenStore.open(store)) {
+            return resume(saved);
+        }
+    }
+
+    private int resume(OpenStore saved) {
+        RunStore store = saved.store();
         RunInfo info = store.info(runId);
         Platforms registry = platforms.get();
         if (!RunWatch.platformsReady(registry, info.spec().modelIds(), console)) {
@@ -62,6 +67,6 @@ final class ResumeCommand implements Callable<Integer> {
         console.line("resuming " + runId + " (" + info.status().name().toLowerCase(java.util.Locale.ROOT) + " after "
                 + info.predictions() + " predictions)");
         return RunWatch.follow(builder, console, maxSteps != null ? maxSteps : RunWatch.stepLimit(info.spec()),
-                outputDir);
+                saved);
     }
 }

@@ -14,7 +14,6 @@ import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
 import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,9 +88,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Do not embed outputs: no live similarities, and only exact repeats are detected.")
     boolean noEmbed;
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder to save runs in, one sub-folder per run. Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String store;
 
     @Option(names = "--no-save", description = "Do not save the run.")
     boolean noSave;
@@ -110,6 +109,15 @@ final class RunCommand implements Callable<Integer> {
             description = "A model's price in US dollars a call, for --dry-run (e.g. "
                     + "replicate:black-forest-labs/flux-schnell=0.003).")
     Map<String, Double> prices;
+
+    @Option(names = "--on", paramLabel = "temporal://HOST:PORT",
+            description = "Run it durably on the workers of this Temporal service (panic worker), saved in the shared "
+                    + "--store; it survives this program and any worker. Default: in this process.")
+    String on;
+
+    @Option(names = "--namespace", paramLabel = "NAME", defaultValue = dev.panic.temporal.TemporalRuns.DEFAULT_NAMESPACE,
+            description = "Temporal namespace, with --on. Default: ${DEFAULT-VALUE}.")
+    String namespace;
 
     private final Supplier<Platforms> platforms;
     private final Console console;
@@ -144,16 +152,48 @@ final class RunCommand implements Callable<Integer> {
         console.line("network: " + spec.network());
         console.line("input:   " + spec.input().summary(100));
         if (dryRun) {
-            Forecast forecast = Forecast.builder(registry).prices(prices).concurrency(runs)
-                    .observed(Files.isDirectory(outputDir) ? RunStore.directory(outputDir) : null)
-                    .forecast(builders.stream().map(Run.Builder::spec).toList());
+            Forecast forecast;
+            try (OpenStore saved = OpenStore.isMissingFolder(store) ? null : OpenStore.open(store)) {
+                forecast = Forecast.builder(registry).prices(prices).concurrency(runs)
+                        .observed(saved == null ? null : saved.store())
+                        .forecast(builders.stream().map(Run.Builder::spec).toList());
+            }
             forecast.lines().forEach(console::line);
             return 0;
         }
-        if (runs > 1) {
-            return RunWatch.followAll(builders, console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+        if (on != null) {
+            return durably(registry, spec);
         }
-        return RunWatch.follow(builders.get(0), console, RunWatch.stepLimit(spec), noSave ? null : outputDir);
+        if (noSave) {
+            return runs > 1 ? RunWatch.followAll(builders, console, RunWatch.stepLimit(spec), null)
+                    : RunWatch.follow(builders.get(0), console, RunWatch.stepLimit(spec), null);
+        }
+        try (OpenStore saved = OpenStore.open(store)) {
+            builders.forEach(b -> b.store(saved.store()));
+            return runs > 1 ? RunWatch.followAll(builders, console, RunWatch.stepLimit(spec), saved)
+                    : RunWatch.follow(builders.get(0), console, RunWatch.stepLimit(spec), saved);
+        }
+    }
+
+    /** Runs it on the workers of a Temporal service, saved in the store they share. */
+    private int durably(Platforms registry, RunSpec spec) {
+        if (noSave) {
+            throw new ValidationException("a durable run is saved in the store its workers share; leave out --no-save");
+        }
+        if (runs > 1) {
+            throw new ValidationException("--runs makes runs in this process; start durable runs one 'panic run --on' at"
+                    + " a time, or run an experiment");
+        }
+        if (!on.startsWith("temporal://") || on.length() == "temporal://".length()) {
+            throw new ValidationException("--on takes temporal://HOST:PORT, e.g. temporal://localhost:7233; got '"
+                    + on + "'");
+        }
+        String target = on.substring("temporal://".length()).replaceAll("/+$", "");
+        try (OpenStore saved = OpenStore.open(store);
+             dev.panic.temporal.TemporalRuns durable = dev.panic.temporal.TemporalRuns.builder(target)
+                     .namespace(namespace).store(saved.store()).platforms(registry).build()) {
+            return RunWatch.followDurable(durable, spec, console, RunWatch.stepLimit(spec), saved);
+        }
     }
 
     private Run.Builder configure(Run.Builder builder) {
@@ -168,9 +208,6 @@ final class RunCommand implements Callable<Integer> {
         }
         if (forever) {
             builder.forever();
-        }
-        if (!noSave && !dryRun) {
-            builder.store(RunStore.directory(outputDir));
         }
         return builder;
     }

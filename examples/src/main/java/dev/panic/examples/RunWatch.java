@@ -10,7 +10,6 @@ import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.analysis.Analyzer;
 import dev.panic.spi.Readiness;
-import dev.panic.store.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,19 +35,24 @@ final class RunWatch {
     /**
      * Starts the run the builder describes, follows it to its end and reports it.
      *
-     * @param total    the step limit for the counter, or null if the run has none
-     * @param storeDir where it is saved, or null
+     * @param total the step limit for the counter, or null if the run has none
+     * @param store where it is saved, or null
      * @return the exit code: 1 if the run failed
      */
-    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir) {
-        return follow(builder, console, total, storeDir, run -> { });
+    static int follow(Run.Builder builder, Console console, Integer total, OpenStore store) {
+        return follow(builder, console, total, store, run -> { });
+    }
+
+    /** Like {@link #follow(Run.Builder, Console, Integer, OpenStore)}, for a run saved in a folder (or null). */
+    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir, Consumer<Run> started) {
+        return follow(builder, console, total, storeDir == null ? null : OpenStore.folder(storeDir), started);
     }
 
     /**
-     * Like {@link #follow(Run.Builder, Console, Integer, Path)}, handing the run to {@code started}
+     * Like {@link #follow(Run.Builder, Console, Integer, OpenStore)}, handing the run to {@code started}
      * as soon as it runs (to steer it while it is followed).
      */
-    static int follow(Run.Builder builder, Console console, Integer total, Path storeDir, Consumer<Run> started) {
+    static int follow(Run.Builder builder, Console console, Integer total, OpenStore store, Consumer<Run> started) {
         Progress progress = new Progress(console, total, "");
         Run run;
         try {
@@ -62,7 +66,7 @@ final class RunWatch {
             console.line("limit:   " + total + " outputs, #0 to #" + (total - 1));
         }
         started.accept(run);
-        return watch(List.of(run), List.of(progress), console, storeDir);
+        return watch(List.of(run), List.of(progress), console, store);
     }
 
     /**
@@ -71,7 +75,7 @@ final class RunWatch {
      *
      * @return the exit code: 1 if a run failed
      */
-    static int followAll(List<Run.Builder> builders, Console console, Integer total, Path storeDir) {
+    static int followAll(List<Run.Builder> builders, Console console, Integer total, OpenStore store) {
         List<Run> runs = new ArrayList<>();
         List<Progress> progresses = new ArrayList<>();
         if (total != null) {
@@ -91,10 +95,10 @@ final class RunWatch {
             progresses.forEach(Progress::close);
             throw e;
         }
-        return watch(runs, progresses, console, storeDir);
+        return watch(runs, progresses, console, store);
     }
 
-    private static int watch(List<Run> runs, List<Progress> progresses, Console console, Path storeDir) {
+    private static int watch(List<Run> runs, List<Progress> progresses, Console console, OpenStore store) {
         AtomicBoolean analysing = new AtomicBoolean();
         CountDownLatch analysed = new CountDownLatch(1);
         // Saves the analyses once, whoever gets there first; the other waits for it, since on Ctrl-C (or a
@@ -102,7 +106,7 @@ final class RunWatch {
         Runnable analyseOnce = () -> {
             if (analysing.compareAndSet(false, true)) {
                 try {
-                    runs.forEach(r -> saveAnalysis(r, storeDir, console));
+                    runs.forEach(r -> saveAnalysis(r, store, console));
                 } finally {
                     analysed.countDown();
                 }
@@ -135,10 +139,41 @@ final class RunWatch {
             if (runs.size() > 1) {
                 console.line("run " + run.id() + ":");
             }
-            report(run, console, storeDir);
+            report(run, console, store);
         }
         analyseOnce.run();
         return runs.stream().anyMatch(r -> r.status() == RunStatus.FAILED) ? PanicCli.FAILED : 0;
+    }
+
+    /**
+     * Starts a durable run on Temporal workers and shows its steps as they are saved, with the same
+     * lines as a run in this process. Ctrl-C only stops watching: the run goes on on the workers.
+     *
+     * @return the exit code: 1 if the run failed
+     */
+    static int followDurable(dev.panic.temporal.TemporalRuns runs, dev.panic.RunSpec spec, Console console,
+                             Integer total, OpenStore store) {
+        Progress progress = new Progress(console, total);
+        java.util.concurrent.CompletableFuture<RunEvent.Finished> finished = new java.util.concurrent.CompletableFuture<>();
+        dev.panic.temporal.TemporalRun run = runs.start(spec, event -> {
+            progress.onEvent(event);
+            if (event instanceof RunEvent.Finished f) {
+                finished.complete(f);
+            }
+        });
+        console.line("run:     " + run.id() + " (durable: carried on by the workers; Ctrl-C stops watching, not the run)");
+        RunEvent.Finished end;
+        try {
+            end = finished.join();
+        } finally {
+            progress.close();
+        }
+        StopReason reason = end.reason();
+        console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
+                end.status().name().toLowerCase(Locale.ROOT), store.store().info(run.id()).predictions(),
+                reason == null ? "" : reason.message(), reason == null ? "" : reason.rule()));
+        console.line("saved:   " + store.where(run.id()));
+        return end.status() == RunStatus.FAILED ? PanicCli.FAILED : 0;
     }
 
     /** The step limit a spec sets, if any: the counter's total. */
@@ -147,12 +182,12 @@ final class RunWatch {
                 .flatMap(r -> r.settings().getNumber("steps")).map(Double::intValue).orElse(null);
     }
 
-    private static void saveAnalysis(Run run, Path storeDir, Console console) {
-        if (storeDir == null || run.size() == 0 || run.spec().embedders().isEmpty()) {
+    private static void saveAnalysis(Run run, OpenStore store, Console console) {
+        if (store == null || run.size() == 0 || run.spec().embedders().isEmpty()) {
             return;
         }
         try {
-            RunStore.directory(storeDir).saveAnalysis(Analyzer.defaults().analyse(run));
+            store.store().saveAnalysis(Analyzer.defaults().analyse(run));
         } catch (RuntimeException e) {
             console.error("could not save the analysis of run " + run.id() + ": " + e.getMessage());
         }
@@ -179,7 +214,7 @@ final class RunWatch {
         return ready;
     }
 
-    private static void report(Run run, Console console, Path storeDir) {
+    private static void report(Run run, Console console, OpenStore store) {
         StopReason reason = run.stopReason().orElseThrow();
         console.line(String.format(Locale.ROOT, "%s after %d predictions: %s (%s)",
                 run.status().name().toLowerCase(Locale.ROOT), run.size(), reason.message(), reason.rule()));
@@ -188,12 +223,12 @@ final class RunWatch {
                     + ", " + branch.status().name().toLowerCase(Locale.ROOT) + " after " + branch.size()
                     + " predictions");
         }
-        if (storeDir != null && reason.rule().equals("store")) {
-            console.line("not saved completely: " + storeDir.resolve(run.id()) + " holds the " + run.size()
+        if (store != null && reason.rule().equals("store")) {
+            console.line("not saved completely: " + store.where(run.id()) + " holds the " + run.size()
                     + " predictions saved before the store failed; free some space and 'panic resume " + run.id()
                     + "' to go on");
-        } else if (storeDir != null) {
-            console.line("saved:   " + storeDir.resolve(run.id()));
+        } else if (store != null) {
+            console.line("saved:   " + store.where(run.id()));
         }
     }
 
@@ -248,24 +283,24 @@ final class RunWatch {
             } else if (event instanceof RunEvent.Measured m) {
                 for (Similarity sim : m.similarities()) {
                     if (sim.toPrevious() != null) {
-                        console.line(String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d,"
+                        console.line(label + String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d,"
                                         + " %.3f to #%d (%s)", "", sim.toPrevious(), sim.previous(),
                                 sim.toOrigin() == null ? Double.NaN : sim.toOrigin(), sim.origin(), sim.embedderId()));
                     }
                 }
             } else if (event instanceof RunEvent.EmbeddingFailed f) {
-                console.line("    could not embed #" + f.sequence() + " with " + f.embedderId() + ": " + f.message());
+                console.line(label + "    could not embed #" + f.sequence() + " with " + f.embedderId() + ": " + f.message());
             } else if (event instanceof RunEvent.PredictionFailed f) {
                 atWork.remove(f.prediction().sequence());
                 console.line(step(f.prediction(), "FAILED: " + f.prediction().error().message()));
             } else if (event instanceof RunEvent.Observed o) {
-                console.line("observed: " + o.reason().message() + " (" + o.reason().rule() + ")");
+                console.line(label + "observed: " + o.reason().message() + " (" + o.reason().rule() + ")");
             } else if (event instanceof RunEvent.Branched b) {
-                console.line("    branch " + b.branchId() + " goes on from #" + b.sequence() + " at node " + b.toNode());
+                console.line(label + "    branch " + b.branchId() + " goes on from #" + b.sequence() + " at node " + b.toNode());
             } else if (event instanceof RunEvent.BranchSkipped b) {
-                console.line("    no branch from #" + b.sequence() + " to node " + b.toNode() + ": " + b.reason());
+                console.line(label + "    no branch from #" + b.sequence() + " to node " + b.toNode() + ": " + b.reason());
             } else if (event instanceof RunEvent.Steered s) {
-                console.line("    revision " + s.revision().number() + " from #" + (s.revision().afterSequence() + 1)
+                console.line(label + "    revision " + s.revision().number() + " from #" + (s.revision().afterSequence() + 1)
                         + ": " + s.revision().changes());
             } else if (event instanceof RunEvent.Finished) {
                 atWork.clear();

@@ -3,8 +3,6 @@ package dev.panic.examples;
 import dev.panic.RunInfo;
 import dev.panic.StopReason;
 import dev.panic.store.RunStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +19,9 @@ import picocli.CommandLine.Option;
                 "Forks and branches are listed under the run they came from, with their fork point."})
 final class RunsCommand implements Callable<Integer> {
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder the runs are saved in. Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String location;
 
     private final Console console;
 
@@ -33,11 +31,16 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(outputDir)) {
-            console.line("no saved runs: " + outputDir + " does not exist");
+        if (OpenStore.isMissingFolder(location)) {
+            console.line("no saved runs: " + location + " does not exist");
             return 0;
         }
-        RunStore store = RunStore.directory(outputDir);
+        try (OpenStore saved = OpenStore.open(location)) {
+            return list(saved.store(), saved.location());
+        }
+    }
+
+    private int list(RunStore store, String where) {
         Map<String, RunInfo> infos = new LinkedHashMap<>();
         Map<String, List<String>> children = new LinkedHashMap<>();
         int unreadable = 0;
@@ -52,7 +55,7 @@ final class RunsCommand implements Callable<Integer> {
             }
         }
         if (infos.isEmpty()) {
-            console.line("no saved runs in " + outputDir);
+            console.line("no saved runs in " + where);
             return unreadable > 0 ? PanicCli.FAILED : 0;
         }
         console.line(String.format(Locale.ROOT, "%-34s %-11s %5s  %s", "RUN", "STATUS", "STEPS", "ENDED BECAUSE"));

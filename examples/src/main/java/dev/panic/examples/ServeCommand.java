@@ -1,7 +1,6 @@
 package dev.panic.examples;
 
 import dev.panic.Platforms;
-import dev.panic.store.RunStore;
 import dev.panic.web.PanicServer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,9 +19,9 @@ import picocli.CommandLine.Option;
                         + "saved, resumable) when it stops."})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "panic-runs",
-            description = "Folder the runs are saved in (created if missing). Default: ${DEFAULT-VALUE}.")
-    Path outputDir;
+    @Option(names = {"--store", "-o", "--output-dir"}, paramLabel = "STORE", defaultValue = "panic-runs",
+            description = OpenStore.HELP)
+    String store;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
             description = "Port to listen on; 0 for any free port. Default: ${DEFAULT-VALUE}.")
@@ -44,12 +43,19 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         quietServerLogs();
-        PanicServer server = PanicServer.builder().store(RunStore.directory(outputDir)).platforms(platforms.get())
+        try (OpenStore saved = OpenStore.open(store)) {
+            return serve(saved);
+        }
+    }
+
+    private int serve(OpenStore saved) {
+        PanicServer server = PanicServer.builder().store(saved.store()).platforms(platforms.get())
                 .host(host).port(port).start();
         Thread onExit = new Thread(server::close, "panic-serve-stop");
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
-            console.line("serving the runs in " + outputDir.toAbsolutePath().normalize());
+            console.line("serving the runs in " + (OpenStore.isUrl(store) ? saved.location()
+                    : Path.of(store).toAbsolutePath().normalize()));
             console.line("open " + server.url());
             if (!isLoopback(host)) {
                 console.line("listening on " + host + ": anyone who can reach this machine can start, steer and"

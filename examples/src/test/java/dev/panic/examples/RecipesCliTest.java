@@ -103,18 +103,19 @@ class RecipesCliTest {
                 "a red circle", "--pace", "30ms", "-o", dir.toString()));
 
         // when
-        waitFor("[3] sim:painter");
+        waitFor("#2 sim:painter");
         typing.write("prefix: a blue square and\nnot an edit\nstatus\n".getBytes(StandardCharsets.UTF_8));
         typing.flush();
-        waitFor("revision 1:");
-        int before = (int) out.toString().lines().filter(l -> l.startsWith("[")).count();
-        waitFor("[" + (before + 4) + "] ");
+        waitFor("revision 1 from #");
+        int before = (int) out.toString().lines().filter(l -> l.startsWith("#")).count();
+        waitFor("#" + (before + 3) + " ");
         typing.write("quit\n".getBytes(StandardCharsets.UTF_8));
         typing.flush();
 
         // then
         assertThat(game.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("revision 1: [image: template \"a blue square and {input}\"]",
+        assertThat(out.toString()).containsPattern("revision 1 from #\\d+: \\[image: template \"a blue square and \\{input}\"]")
+                .contains(
                 "prefix \"a blue square and\"", "stopping after the call in flight", "stopped after");
         assertThat(err.toString()).contains("'not an edit' is not an edit");
         StoredRun run = RunStore.directory(dir).read(folders(dir).get(0).getFileName().toString());
@@ -183,7 +184,8 @@ class RecipesCliTest {
         // then
         assertThat(code).as(err.toString()).isZero();
         assertThat(folders(dir.resolve("runs"))).hasSize(3);
-        assertThat(ran).contains("run 1 #0 sim:contrarian", "run 3 #4 sim:contrarian", "run 2 is ");
+        assertThat(ran).contains("run 1 #0 sim:contrarian", "run 3 #1 sim:contrarian", "run 2 is ",
+                "run 2     similarity");
         assertThat(dry).as(err.toString()).isZero();
         assertThat(out.toString()).contains("forecast for 4 runs", "20 calls", "$0.0100 each = $0.2000 (declared)",
                 "observed median, 9 calls");

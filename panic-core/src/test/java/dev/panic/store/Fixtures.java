@@ -14,35 +14,35 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Small builders shared by the store tests. */
-final class Fixtures {
+/** Small builders shared by the store tests, and by the stores of other modules through the test jar. */
+public final class Fixtures {
 
-    static final Instant T0 = Instant.parse("2025-01-31T12:00:00.123456789Z");
-    static final ModelId PAINTER = ModelId.parse("sim:painter");
-    static final ModelId DESCRIBER = ModelId.parse("sim:describer");
+    public static final Instant T0 = Instant.parse("2025-01-31T12:00:00.123456789Z");
+    public static final ModelId PAINTER = ModelId.parse("sim:painter");
+    public static final ModelId DESCRIBER = ModelId.parse("sim:describer");
 
     private Fixtures() {
     }
 
-    static RunInfo running(String runId, Payload initialInput, Instant startedAt) {
+    public static RunInfo running(String runId, Payload initialInput, Instant startedAt) {
         return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.RUNNING, null, startedAt, null, 0,
                 List.of());
     }
 
-    static RunInfo completed(String runId, Payload initialInput, Instant startedAt, int predictions) {
+    public static RunInfo completed(String runId, Payload initialInput, Instant startedAt, int predictions) {
         return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.COMPLETED,
                 StopReason.of("max-steps", "reached " + predictions + " steps", predictions - 1), startedAt,
                 startedAt.plusSeconds(60), predictions, List.of());
     }
 
     /** A run of a ring of these models, with no rules: what a store needs to know of a run. */
-    static RunInfo info(String runId, List<ModelId> network, Payload initialInput, RunStatus status, StopReason reason,
+    public static RunInfo info(String runId, List<ModelId> network, Payload initialInput, RunStatus status, StopReason reason,
                         Instant startedAt, Instant finishedAt, int predictions, List<StopReason> observations) {
         return new RunInfo(runId, ringSpec(network, initialInput), status, reason, startedAt, finishedAt, predictions,
                 observations, null, 0);
     }
 
-    static RunSpec ringSpec(List<ModelId> network, Payload input) {
+    public static RunSpec ringSpec(List<ModelId> network, Payload input) {
         List<RunSpec.NodeSpec> nodes = new java.util.ArrayList<>();
         List<String> ids = new java.util.ArrayList<>();
         for (ModelId m : network) {
@@ -54,19 +54,19 @@ final class Fixtures {
                 List.of(), List.of(), List.of(), null, null, 1, Long.MAX_VALUE, false, null);
     }
 
-    static Prediction ok(String runId, int seq, Payload in, Payload out) {
+    public static Prediction ok(String runId, int seq, Payload in, Payload out) {
         Instant at = T0.plusSeconds(seq);
         return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
                 in, out, at, at.plusMillis(750), Metadata.empty(), Map.of(), null, 0);
     }
 
-    static Prediction ok(String runId, int seq, Payload in, Payload out, Map<String, Embedding> embeddings) {
+    public static Prediction ok(String runId, int seq, Payload in, Payload out, Map<String, Embedding> embeddings) {
         Instant at = T0.plusSeconds(seq);
         return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
                 in, out, at, at.plusMillis(750), Metadata.empty(), embeddings, null, 0);
     }
 
-    static Prediction failed(String runId, int seq, Payload in) {
+    public static Prediction failed(String runId, int seq, Payload in) {
         Instant at = T0.plusSeconds(seq);
         return new Prediction(runId, seq, seq % 2 == 0 ? "painter" : "describer", seq % 2 == 0 ? PAINTER : DESCRIBER,
                 in, null, at, at.plusMillis(10), null, null, new Prediction.Failure("RateLimitedException",
@@ -74,7 +74,7 @@ final class Fixtures {
     }
 
     /** Distinct, deterministic "image" bytes; the store does not decode images, so any bytes do. */
-    static Payload.Image image(int n) {
+    public static Payload.Image image(int n) {
         byte[] b = new byte[256 + n];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (i * 31 + n);
@@ -82,7 +82,7 @@ final class Fixtures {
         return Payload.image(b, "image/png");
     }
 
-    static Payload.Audio audio(int n) {
+    public static Payload.Audio audio(int n) {
         byte[] b = new byte[512 + n];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (i * 7 + n);
@@ -90,7 +90,7 @@ final class Fixtures {
         return Payload.audio(b, "audio/wav");
     }
 
-    static Duration ms(long millis) {
+    public static Duration ms(long millis) {
         return Duration.ofMillis(millis);
     }
 }

@@ -262,13 +262,28 @@ public final class DirectoryRunStore implements RunStore {
         Path runDir = folder(info.id());
         List<Path> ancestors = parent == null ? List.of() : ancestorDirs(parent.runId());
         IntFunction<String> nodeOf = ringNodes(info.spec());
-        Stream<Prediction> own = Stream.of(0).flatMap(x -> {
-            // Opened when the stream reaches it, so a parent's prefix is read first.
-            PredictionLog log = new PredictionLog(runDir.resolve(RunFolderLayout.PREDICTIONS_FILE), codec,
-                    new MediaFiles(runDir, ancestors), nodeOf, Math.max(from, parent == null ? 0 : parent.sequence() + 1),
-                    to, warnings);
-            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(log, Spliterator.ORDERED), false)
-                    .onClose(log::close);
+        // Opened when the stream reaches it, so a parent's prefix is read first; and read a prediction at a
+        // time also through iterator(), which would drain a flatMap'd stream whole and miss what is saved after.
+        int ownFrom = Math.max(from, parent == null ? 0 : parent.sequence() + 1);
+        PredictionLog[] log = new PredictionLog[1];
+        Spliterator<Prediction> lazy = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
+            @Override
+            public boolean tryAdvance(Consumer<? super Prediction> action) {
+                if (log[0] == null) {
+                    log[0] = new PredictionLog(runDir.resolve(RunFolderLayout.PREDICTIONS_FILE), codec,
+                            new MediaFiles(runDir, ancestors), nodeOf, ownFrom, to, warnings);
+                }
+                if (!log[0].hasNext()) {
+                    return false;
+                }
+                action.accept(log[0].next());
+                return true;
+            }
+        };
+        Stream<Prediction> own = StreamSupport.stream(lazy, false).onClose(() -> {
+            if (log[0] != null) {
+                log[0].close();
+            }
         });
         if (parent == null || from > parent.sequence()) {
             return own;

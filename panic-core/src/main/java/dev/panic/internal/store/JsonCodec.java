@@ -701,7 +701,7 @@ public final class JsonCodec {
     }
 
     /** An analysis, with its numbers in parallel arrays (one entry per output) to keep the file small and easy to load. */
-    ObjectNode encodeAnalysis(RunAnalysis a) {
+    public ObjectNode encodeAnalysis(RunAnalysis a) {
         ObjectNode n = mapper.createObjectNode();
         n.put("format", FORMAT);
         n.put("run_id", a.runId());

@@ -1,0 +1,23 @@
+package dev.panic.postgres;
+
+import dev.panic.spi.RunStoreProvider;
+import dev.panic.store.RunStore;
+import java.util.List;
+
+/** Opens {@code postgresql://} and {@code postgres://} locations for {@link dev.panic.store.RunStores#open(String)}. */
+public final class PostgresRunStoreProvider implements RunStoreProvider {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public PostgresRunStoreProvider() {
+    }
+
+    @Override
+    public List<String> schemes() {
+        return List.of("postgresql", "postgres");
+    }
+
+    @Override
+    public RunStore open(String location) {
+        return PostgresRunStore.open(location);
+    }
+}
