@@ -173,8 +173,11 @@ class BrowserTest {
         waiting().until(d -> count("#wall .tile") >= 6);
         Thread.sleep(800); // the tiles' entrance animation
         // The wall shows the latest outputs, in order, at most 12.
-        List<Integer> tiles = driver.findElements(By.cssSelector("#wall .tile")).stream()
-                .map(t -> Integer.parseInt(t.getAttribute("data-seq"))).toList();
+        // Read every tile in one script: the run goes on, and the wall replaces tiles between two reads.
+        @SuppressWarnings("unchecked")
+        List<Integer> tiles = ((List<Object>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('#wall .tile'), t => t.getAttribute('data-seq'));"))
+                .stream().map(seq -> Integer.parseInt(String.valueOf(seq))).toList();
         assertThat(tiles).hasSizeLessThanOrEqualTo(12).isSorted();
         assertThat(tiles.get(tiles.size() - 1) - tiles.get(0)).isEqualTo(tiles.size() - 1);
         assertThat(tiles.get(tiles.size() - 1)).isGreaterThanOrEqualTo(store.info(runId).predictions() - 2);
