@@ -273,7 +273,8 @@ public final class StructuredOutput {
         return v.isTextual() ? "the string " + v : v.isNull() ? "null" : v.toString();
     }
 
-    private static String unfence(String raw) {
+    /** The text inside a Markdown code fence ({@code ```json ... ```}), or the text itself, stripped. */
+    public static String unfence(String raw) {
         String s = raw.strip();
         if (s.startsWith("```")) {
             int firstLine = s.indexOf('\n');

@@ -12,6 +12,7 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidAnswerException;
 import dev.panic.exception.ValidationException;
+import dev.panic.spi.StructuredOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,7 +138,7 @@ public final class JsonAnswer {
     public static String problem(String answer, List<String> fields) {
         JsonNode node;
         try {
-            node = JSON.readTree(unfence(answer));
+            node = JSON.readTree(StructuredOutput.unfence(answer));
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
             return "it is not valid JSON (" + (msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst()
@@ -203,23 +204,10 @@ public final class JsonAnswer {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> values(String raw) {
         try {
-            return JSON.readValue(unfence(raw), Map.class);
+            return JSON.readValue(StructuredOutput.unfence(raw), Map.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer found valid could not be read again", e);
         }
-    }
-
-    /** The text inside a Markdown code fence, or the text itself. */
-    private static String unfence(String raw) {
-        String s = raw.strip();
-        if (s.startsWith("```")) {
-            int firstLine = s.indexOf('\n');
-            int close = s.lastIndexOf("```");
-            if (firstLine > 0 && close > firstLine) {
-                return s.substring(firstLine + 1, close).strip();
-            }
-        }
-        return s;
     }
 
     @Override
