@@ -110,7 +110,9 @@ public final class Model {
      * Starts a call and returns at once. The future completes with the output, or exceptionally
      * with a {@link PanicException} subclass saying why the call failed.
      *
-     * @throws ValidationException at once if {@code input} is null or of the wrong modality
+     * @throws ValidationException at once if {@code input} is null or of the wrong modality, or if a
+     *                             {@value ModelInfo#JSON_SCHEMA} is given to a model that takes none
+     *                             or is not a JSON object
      */
     public CompletableFuture<ModelOutput> invokeAsync(Payload input, Parameters overrides) {
         return invokeAsync(input, overrides, null);
@@ -131,6 +133,7 @@ public final class Model {
             throw new ValidationException("model '" + id() + "' takes " + input() + " but was given " + input.modality());
         }
         Parameters merged = parameters.merge(overrides);
+        checkJsonSchema(merged);
         CompletableFuture<ModelOutput> future;
         try {
             future = partial == null ? invoker.invoke(input, merged) : invoker.invoke(input, merged, partial);
@@ -157,6 +160,25 @@ public final class Model {
             }
         });
         return checked;
+    }
+
+    /** One place for every platform: a schema reaches only a model that can use it, and only as an object. */
+    private void checkJsonSchema(Parameters merged) {
+        Object schema = merged.get(ModelInfo.JSON_SCHEMA).orElse(null);
+        if (schema == null) {
+            return;
+        }
+        if (!info.takesJsonSchema()) {
+            throw new ValidationException("model '" + id() + "' cannot be given a JSON schema (parameter '"
+                    + ModelInfo.JSON_SCHEMA + "'); ask for JSON in the prompt and check the answer instead"
+                    + " (dev.panic.recipes.JsonAnswer does both), or choose a model that takes one"
+                    + " (ModelInfo.takesJsonSchema)");
+        }
+        if (!(schema instanceof java.util.Map<?, ?> map) || map.isEmpty()) {
+            throw new ValidationException("parameter '" + ModelInfo.JSON_SCHEMA + "' of model '" + id()
+                    + "' must be a JSON Schema object such as {\"type\": \"object\", \"properties\": {...}}; got "
+                    + schema);
+        }
     }
 
     /** Calls the model with its default parameters and waits for the answer. */

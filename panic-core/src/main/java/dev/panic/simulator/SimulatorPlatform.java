@@ -196,6 +196,7 @@ public final class SimulatorPlatform implements Platform {
         Metadata metadata = Metadata.builder()
                 .parameters(parameters)
                 .seed(seed)
+                .modelVersion(dev.panic.Provenance.panicVersion()) // the procedures change only with PANIC
                 .costUsd(prices.getOrDefault(sim.name(), 0.0)) // free unless a price was set
                 .predictTime(Duration.ofNanos(System.nanoTime() - start))
                 .build();

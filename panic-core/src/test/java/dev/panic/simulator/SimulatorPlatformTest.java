@@ -35,6 +35,13 @@ class SimulatorPlatformTest {
     }
 
     @Test
+    void should_record_its_version_on_every_call() {
+        ModelOutput out = Platforms.discover().model("sim:painter").invoke(Payload.text("a red circle"));
+
+        assertThat(out.metadata().modelVersion()).isNotBlank().isEqualTo(dev.panic.Provenance.panicVersion());
+    }
+
+    @Test
     void should_build_models_by_id_through_platforms() {
         // given
         Platforms platforms = Platforms.discover();

@@ -116,7 +116,8 @@ public final class OpenAiPlatform implements Platform {
     @Override
     public List<ModelInfo> models() {
         return Arrays.stream(OpenAiModel.values())
-                .map(m -> new ModelInfo(m.id(), m.input(), m.output(), m.description())).toList();
+                .map(m -> ModelKind.declare(Catalog.resolve(m.modelName()).orElseThrow().role(),
+                        new ModelInfo(m.id(), m.input(), m.output(), m.description()))).toList();
     }
 
     /**
@@ -155,7 +156,8 @@ public final class OpenAiPlatform implements Platform {
         String description = Arrays.stream(OpenAiModel.values()).filter(m -> m.modelName().equals(id.name()))
                 .map(OpenAiModel::description).findFirst().orElse(route.role().name().toLowerCase(java.util.Locale.ROOT)
                         + " model " + route.wireName());
-        ModelInfo info = new ModelInfo(id, route.role().input(), route.role().output(), description);
+        ModelInfo info = ModelKind.declare(route.role(),
+                new ModelInfo(id, route.role().input(), route.role().output(), description));
         return Model.of(info, defaults, (input, merged) -> {
             if (problem != null) {
                 return CompletableFuture.failedFuture(new ValidationException(problem));

@@ -58,6 +58,7 @@ class ImageGenerationTest {
         assertThat(out.metadata().extras()).containsEntry("revised_prompt", "A red circle, centred, on a deep blue background")
                 .containsEntry("request_id", "req_123");
         assertThat(out.metadata().platformPredictionId()).isEqualTo("req_123");
+        assertThat(out.metadata().modelVersion()).as("the answer names none: the model asked for").isEqualTo("dall-e-3");
         assertThat(out.metadata().parameters().asMap()).containsEntry("size", "1792x1024").containsEntry("style", "natural");
         assertThat(out.metadata().costUsd()).as("no OpenAI prices for another server").isNull();
         JsonNode sent = bodies(server, "/v1/images/generations").get(0);

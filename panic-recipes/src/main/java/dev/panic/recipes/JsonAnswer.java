@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panic.Modality;
 import dev.panic.Model;
+import dev.panic.ModelInfo;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidAnswerException;
 import dev.panic.exception.ValidationException;
+import dev.panic.spi.StructuredOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +21,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Asks a text model for a JSON object with given string fields, checks the answer, and asks again
- * with the error when it is not right: the generic way to get structured output from a model that
- * cannot be given a schema. An answer is accepted when it is one JSON object (optionally in a
- * Markdown code fence) whose required fields are non-empty strings; after the last attempt the
+ * with the error when it is not right. An answer is accepted when it is one JSON object (optionally
+ * in a Markdown code fence) whose required fields are non-empty strings; after the last attempt the
  * future fails with an {@link InvalidAnswerException} listing what was wrong each time.
+ *
+ * <p>A model that {@linkplain ModelInfo#takesJsonSchema() takes a JSON schema} (OpenAI chat models,
+ * Ollama models) is also given one, as {@value ModelInfo#JSON_SCHEMA}, requiring the fields as
+ * strings, unless the parameters give a schema of their own: the platform then shapes the answer,
+ * and the adapter asks once more itself if it still does not match (failing with an
+ * {@code InvalidAnswerException} if the second answer misses too). Any other model is asked in the
+ * prompt alone.
  *
  * <pre>{@code
  * JsonAnswer.Answer a = JsonAnswer.of(platforms.model("sim:prompter"), "title", "description", "metatags")
@@ -130,7 +138,7 @@ public final class JsonAnswer {
     public static String problem(String answer, List<String> fields) {
         JsonNode node;
         try {
-            node = JSON.readTree(unfence(answer));
+            node = JSON.readTree(StructuredOutput.unfence(answer));
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
             return "it is not valid JSON (" + (msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst()
@@ -153,11 +161,22 @@ public final class JsonAnswer {
         return wrong.isEmpty() ? null : String.join("; ", wrong);
     }
 
+    /** The parameters of each call: with a schema of the fields when the model takes one and none is given. */
+    private Parameters callParameters() {
+        if (!model.info().takesJsonSchema() || model.parameters().merge(parameters).get(ModelInfo.JSON_SCHEMA).isPresent()) {
+            return parameters;
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        fields.forEach(f -> properties.put(f, Map.of("type", "string")));
+        return parameters.with(ModelInfo.JSON_SCHEMA, Map.of("type", "object", "properties", properties,
+                "required", fields));
+    }
+
     private CompletableFuture<Answer> attempt(String original, String prompt, int n, List<String> rejected,
                                               double cost) {
         CompletableFuture<ModelOutput> call;
         try {
-            call = model.invokeAsync(Payload.text(prompt), parameters);
+            call = model.invokeAsync(Payload.text(prompt), callParameters());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -185,23 +204,10 @@ public final class JsonAnswer {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> values(String raw) {
         try {
-            return JSON.readValue(unfence(raw), Map.class);
+            return JSON.readValue(StructuredOutput.unfence(raw), Map.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer found valid could not be read again", e);
         }
-    }
-
-    /** The text inside a Markdown code fence, or the text itself. */
-    private static String unfence(String raw) {
-        String s = raw.strip();
-        if (s.startsWith("```")) {
-            int firstLine = s.indexOf('\n');
-            int close = s.lastIndexOf("```");
-            if (firstLine > 0 && close > firstLine) {
-                return s.substring(firstLine + 1, close).strip();
-            }
-        }
-        return s;
     }
 
     @Override

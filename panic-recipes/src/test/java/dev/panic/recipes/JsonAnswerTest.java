@@ -68,6 +68,28 @@ class JsonAnswerTest {
     }
 
     @Test
+    void should_give_a_model_that_takes_a_schema_one_requiring_the_fields() {
+        List<Parameters> given = new ArrayList<>();
+        Model writer = Model.of(new ModelInfo(ModelId.parse("t:schema"), Modality.TEXT, Modality.TEXT, "").withJsonSchema(),
+                Parameters.empty(), (in, p) -> {
+                    given.add(p);
+                    return CompletableFuture.completedFuture(new ModelOutput(Payload.text("{\"title\": \"T\"}"),
+                            Metadata.empty()));
+                });
+
+        JsonAnswer.of(writer, "title").ask("write it").join();
+        JsonAnswer.of(writer, "title").parameters(Parameters.of(ModelInfo.JSON_SCHEMA, java.util.Map.of("type", "object")))
+                .ask("write it").join();
+        JsonAnswer.of(scripted("{\"title\": \"T\"}"), "title").ask("write it").join();
+
+        assertThat(given.get(0).get(ModelInfo.JSON_SCHEMA)).contains(java.util.Map.of("type", "object",
+                "properties", java.util.Map.of("title", java.util.Map.of("type", "string")), "required", List.of("title")));
+        assertThat(given.get(1).get(ModelInfo.JSON_SCHEMA)).as("the caller's own schema wins")
+                .contains(java.util.Map.of("type", "object"));
+        assertThat(asked).as("a model without schema support is asked in the prompt only").containsExactly("write it");
+    }
+
+    @Test
     void should_say_what_is_wrong_with_an_answer() {
         assertThat(JsonAnswer.problem("{\"a\": \"x\"}", List.of("a"))).isNull();
         assertThat(JsonAnswer.problem("{\"a\": \"x\"} trailing", List.of("a"))).startsWith("it is not valid JSON");

@@ -48,6 +48,8 @@ public final class ReplicateModel {
     private final Parameters defaultInputs;
     private final String stripPrefix;
     private final String description;
+    private final String seedInput;
+    private final Double pricePerSecond;
 
     private ReplicateModel(Builder b) {
         this.name = checkName(b.name);
@@ -74,6 +76,20 @@ public final class ReplicateModel {
         this.defaultInputs = b.defaultInputs;
         this.stripPrefix = b.stripPrefix == null || b.stripPrefix.isEmpty() ? null : b.stripPrefix;
         this.description = b.description == null ? "" : b.description;
+        if (b.seedInput != null && !FIELD.matcher(b.seedInput).matches()) {
+            throw new ValidationException("Replicate model '" + name + "': the seed input must be an input name such as"
+                    + " \"seed\", got '" + b.seedInput + "'");
+        }
+        this.seedInput = b.seedInput;
+        this.pricePerSecond = b.pricePerSecond == null ? null : checkPrice(b.pricePerSecond, name);
+    }
+
+    static double checkPrice(double usd, String model) {
+        if (!(usd >= 0) || Double.isInfinite(usd)) {
+            throw new ValidationException("the price per second of Replicate model '" + model + "' must be a number of US"
+                    + " dollars of 0 or more (see the model's or the hardware's price on replicate.com/pricing), got " + usd);
+        }
+        return usd;
     }
 
     /**
@@ -96,6 +112,8 @@ public final class ReplicateModel {
         b.defaultInputs = defaultInputs;
         b.stripPrefix = stripPrefix;
         b.description = description;
+        b.seedInput = seedInput;
+        b.pricePerSecond = pricePerSecond;
         return b;
     }
 
@@ -159,6 +177,19 @@ public final class ReplicateModel {
         return description;
     }
 
+    /** The input that sets the model's random seed (in its schema, usually {@code seed}), if it has one. */
+    public Optional<String> seedInput() {
+        return Optional.ofNullable(seedInput);
+    }
+
+    /**
+     * What a second of the prediction's compute time ({@code metrics.predict_time}) costs, in US
+     * dollars, if set: each prediction's cost is then recorded; unknown (null) otherwise.
+     */
+    public Optional<Double> pricePerSecond() {
+        return Optional.ofNullable(pricePerSecond);
+    }
+
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name.trim()).matches()) {
             throw new ValidationException("Replicate model name '" + name + "' is not of the form 'owner/name',"
@@ -181,12 +212,14 @@ public final class ReplicateModel {
         return o == this || (o instanceof ReplicateModel m && name.equals(m.name) && input == m.input
                 && output == m.output && inputField.equals(m.inputField) && Objects.equals(version, m.version)
                 && official == m.official && defaultInputs.equals(m.defaultInputs)
-                && Objects.equals(stripPrefix, m.stripPrefix) && description.equals(m.description));
+                && Objects.equals(stripPrefix, m.stripPrefix) && description.equals(m.description)
+                && Objects.equals(seedInput, m.seedInput) && Objects.equals(pricePerSecond, m.pricePerSecond));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, input, output, inputField, version, official, defaultInputs, stripPrefix);
+        return Objects.hash(name, input, output, inputField, version, official, defaultInputs, stripPrefix, seedInput,
+                pricePerSecond);
     }
 
     /** {@code salesforce/blip:2e1dddc8 (IMAGE -> TEXT, image)}. */
@@ -207,6 +240,8 @@ public final class ReplicateModel {
         private Parameters defaultInputs = Parameters.empty();
         private String stripPrefix;
         private String description;
+        private String seedInput;
+        private Double pricePerSecond;
 
         private Builder(String name) {
             this.name = name;
@@ -266,6 +301,25 @@ public final class ReplicateModel {
         /** One line for listings. */
         public Builder description(String description) {
             this.description = description;
+            return this;
+        }
+
+        /**
+         * The input that sets the model's random seed, as its schema names it (usually {@code "seed"});
+         * a run then draws a seed for each call that sets none, sends it and records it. None by default.
+         */
+        public Builder seedInput(String input) {
+            this.seedInput = input;
+            return this;
+        }
+
+        /**
+         * What a second of compute time costs on the model's hardware, in US dollars (Replicate
+         * bills most models by {@code metrics.predict_time}); each prediction then records
+         * {@code predict_time × price} as its cost. Without a price the cost is unknown, not 0.
+         */
+        public Builder pricePerSecond(double usd) {
+            this.pricePerSecond = usd;
             return this;
         }
 

@@ -105,6 +105,13 @@ public final class ReplicatePlatform implements Platform {
     public static final String PARAM_OFFICIAL = ModelInvoker.RESERVED_PREFIX + "official";
     /** Parameter naming a prefix to remove from text outputs. */
     public static final String PARAM_STRIP_PREFIX = ModelInvoker.RESERVED_PREFIX + "strip_prefix";
+    /** Parameter naming the input that sets an undeclared model's seed, e.g. {@code "seed"}. */
+    public static final String PARAM_SEED_INPUT = ModelInvoker.RESERVED_PREFIX + "seed_input";
+    /**
+     * Parameter: US dollars per second of {@code metrics.predict_time}, for a model or a single call;
+     * see {@link ReplicateModel.Builder#pricePerSecond}.
+     */
+    public static final String PARAM_PRICE_PER_SECOND = ModelInvoker.PRICE_PARAMETER;
 
     private static final String TOKEN_HINT = "set " + TOKEN_VARIABLE + " to an API token from " + TOKEN_PAGE;
 
@@ -149,6 +156,14 @@ public final class ReplicatePlatform implements Platform {
                         + "', which is not declared; declare it with model(...), or check the name. Declared: "
                         + String.join(", ", all.keySet()));
             }
+        });
+        b.prices.forEach((name, usd) -> {
+            ReplicateModel m = all.get(name);
+            if (m == null) {
+                throw new ValidationException("a price is set for Replicate model '" + name + "', which is not declared;"
+                        + " declare it with model(...), or check the name. Declared: " + String.join(", ", all.keySet()));
+            }
+            all.put(name, m.toBuilder().pricePerSecond(usd).build());
         });
         this.models = Map.copyOf(all);
         this.modelOrder = List.copyOf(all.keySet());
@@ -263,6 +278,10 @@ public final class ReplicatePlatform implements Platform {
         p.getString(PARAM_OUTPUT).map(Modality::parse).ifPresent(b::output);
         p.getString(PARAM_FIELD).ifPresent(b::inputField);
         p.getString(PARAM_STRIP_PREFIX).ifPresent(b::stripPrefix);
+        p.getString(PARAM_SEED_INPUT).ifPresent(b::seedInput);
+        if (p.get(PARAM_PRICE_PER_SECOND).isPresent()) {
+            b.pricePerSecond(ModelInvoker.price(p).orElseThrow());
+        }
         Optional<String> official = p.getString(PARAM_OFFICIAL).map(s -> s.trim().toLowerCase(Locale.ROOT));
         if (official.isPresent() && !official.get().equals("true") && !official.get().equals("false")) {
             throw new ValidationException(PARAM_OFFICIAL + " must be true or false, got '" + official.get() + "'");
@@ -281,7 +300,8 @@ public final class ReplicatePlatform implements Platform {
     }
 
     private static ModelInfo info(ReplicateModel m) {
-        return new ModelInfo(new ModelId(ID, m.name()), m.input(), m.output(), m.description());
+        ModelInfo info = new ModelInfo(new ModelId(ID, m.name()), m.input(), m.output(), m.description());
+        return m.seedInput().map(info::withSeedParameter).orElse(info);
     }
 
     /**
@@ -354,6 +374,7 @@ public final class ReplicatePlatform implements Platform {
         private Duration cancelAfter;
         private final Map<String, ReplicateModel> models = new LinkedHashMap<>();
         private final Map<String, String> versions = new LinkedHashMap<>();
+        private final Map<String, Double> prices = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -503,6 +524,20 @@ public final class ReplicatePlatform implements Platform {
                 throw new ValidationException("version of Replicate model '" + name + "' is null");
             }
             versions.put(name, ReplicateModel.checkVersion(versionId, name));
+            return this;
+        }
+
+        /**
+         * What a second of a declared model's compute time costs, in US dollars (the price of the
+         * hardware it runs on, from replicate.com/pricing): each of its predictions then records
+         * {@code metrics.predict_time × usd} as its cost. Models without a price record no cost
+         * (unknown, not 0); the {@value #PARAM_PRICE_PER_SECOND} parameter sets one per model or call.
+         *
+         * @throws ValidationException if the name is malformed or the price negative
+         */
+        public Builder pricePerSecond(String model, double usd) {
+            String name = ReplicateModel.checkName(model);
+            prices.put(name, ReplicateModel.checkPrice(usd, name));
             return this;
         }
 

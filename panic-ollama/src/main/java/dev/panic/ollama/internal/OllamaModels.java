@@ -13,6 +13,7 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
+import dev.panic.spi.StructuredOutput;
 import dev.panic.spi.http.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public final class OllamaModels {
 
     private static final Set<String> OPTIONS = Set.of("temperature", "seed", "top_k", "top_p", "min_p", "num_ctx",
             "num_predict", "stop");
-    private static final Set<String> OWN = Set.of("prompt", "system", "stream", "keep_alive", "input");
+    private static final Set<String> OWN = Set.of("prompt", "system", "stream", "keep_alive", "input",
+            ModelInfo.JSON_SCHEMA);
 
     private final OllamaApi api;
 
@@ -112,9 +114,11 @@ public final class OllamaModels {
         JsonNode d = show.path("details");
         String what = (d.path("family").asText("") + " " + d.path("parameter_size").asText("") + " "
                 + d.path("quantization_level").asText("")).trim().replaceAll("\\s+", " ");
+        // Every generating model takes options.seed and a schema as format (GenerateRequest in the API description).
         return new ModelInfo(new ModelId("ollama", name), input, Modality.TEXT,
                 (input == Modality.IMAGE ? "local vision model" : "local language model")
-                        + (what.isEmpty() ? "" : " (" + what + ")") + " on " + api.host());
+                        + (what.isEmpty() ? "" : " (" + what + ")") + " on " + api.host())
+                .withSeedParameter("seed").withJsonSchema();
     }
 
     /** The model {@code name}, asking the server what it can do. */
@@ -173,6 +177,18 @@ public final class OllamaModels {
 
         @Override
         public CompletableFuture<ModelOutput> invoke(Payload input, Parameters params, Consumer<String> partial) {
+            JsonNode schema = StructuredOutput.schema(params);
+            if (schema == null) {
+                return generate(input, params, partial, null, null);
+            }
+            // format makes the server constrain its output, but a truncated answer (num_predict) or an older
+            // server that ignores format can still miss: told what was wrong, the model gets one more chance.
+            return StructuredOutput.checked(new ModelId("ollama", name), schema,
+                    correction -> generate(input, params, partial, schema, correction));
+        }
+
+        private CompletableFuture<ModelOutput> generate(Payload input, Parameters params, Consumer<String> partial,
+                                                        JsonNode schema, StructuredOutput.Correction correction) {
             ObjectNode body = Json.object().put("model", name);
             if (input instanceof Payload.Image image) {
                 body.put("prompt", params.getString("prompt").orElse(DEFAULT_IMAGE_PROMPT));
@@ -181,6 +197,12 @@ public final class OllamaModels {
             } else {
                 String text = ((Payload.Text) input).text();
                 body.put("prompt", params.getString("prompt").map(t -> t.replace("{input}", text)).orElse(text));
+            }
+            if (correction != null) {
+                body.put("prompt", body.path("prompt").asText() + "\n\n" + correction.instruction());
+            }
+            if (schema != null) {
+                body.set("format", schema);
             }
             params.getString("system").ifPresent(s -> body.put("system", s));
             params.getString("keep_alive").ifPresent(s -> body.put("keep_alive", s));
@@ -200,7 +222,8 @@ public final class OllamaModels {
 
         private Metadata metadata(Parameters params, JsonNode answer) {
             Metadata.Builder m = Metadata.builder().parameters(params)
-                    .modelVersion(answer.path("model").asText(name));
+                    .modelVersion(answer.path("model").asText(name))
+                    .costUsd(0.0); // a server of your own: nothing to pay per call
             params.getNumber("seed").ifPresent(s -> m.seed(s.longValue()));
             if (answer.hasNonNull("total_duration")) {
                 m.predictTime(Duration.ofNanos(answer.path("total_duration").asLong()));

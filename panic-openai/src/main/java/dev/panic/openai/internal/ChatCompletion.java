@@ -1,8 +1,11 @@
 package dev.panic.openai.internal;
 
 import dev.panic.spi.Futures;
+import dev.panic.spi.StructuredOutput;
 import dev.panic.Metadata;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.ModelId;
+import dev.panic.ModelInfo;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
@@ -35,6 +38,12 @@ final class ChatCompletion implements ModelKind {
 
     private static final List<String> DETAILS = List.of("auto", "low", "high");
 
+    /** Whether OpenAI must follow the schema exactly ({@code json_schema.strict}); false by default, as in the API. */
+    static final String STRICT = "json_schema_strict";
+
+    // json_schema.name: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private final ModelId id;
     private final String model;
     private final boolean vision;
@@ -56,14 +65,14 @@ final class ChatCompletion implements ModelKind {
     private Set<String> names() {
         return vision
                 ? ParameterCheck.names("instruction", "system_prompt", "detail", "temperature", "top_p",
-                        "max_completion_tokens", "max_tokens", "seed")
+                        "max_completion_tokens", "max_tokens", "seed", ModelInfo.JSON_SCHEMA, STRICT)
                 : ParameterCheck.names("system_prompt", "temperature", "top_p", "max_completion_tokens",
-                        "max_tokens", "seed");
+                        "max_tokens", "seed", ModelInfo.JSON_SCHEMA, STRICT);
     }
 
     /** The checked parameters of one call. */
     private record Options(String systemPrompt, String instruction, String detail, Double temperature, Double topP,
-                           Long maxCompletionTokens, Long maxTokens, Long seed) {
+                           Long maxCompletionTokens, Long maxTokens, Long seed, Wire.ResponseFormat format) {
     }
 
     @Override
@@ -79,6 +88,14 @@ final class ChatCompletion implements ModelKind {
         if (maxCompletion != null && max != null) {
             throw p.invalid("max_tokens", "must not be set with max_completion_tokens, which replaces it", max);
         }
+        if (p.has(STRICT) && !p.has(ModelInfo.JSON_SCHEMA)) {
+            throw p.invalid(STRICT, "is only read with " + ModelInfo.JSON_SCHEMA + "; give the schema too", "set");
+        }
+        Object strict = parameters.get(STRICT).orElse(false);
+        if (!(strict instanceof Boolean)) {
+            throw p.invalid(STRICT, "must be true or false", strict);
+        }
+        JsonNode schema = StructuredOutput.schema(parameters);
         return new Options(
                 p.textOrEmpty("system_prompt").filter(s -> !s.isBlank()).orElse(null),
                 vision ? p.text("instruction").orElse(DEFAULT_INSTRUCTION) : null,
@@ -86,7 +103,14 @@ final class ChatCompletion implements ModelKind {
                 p.number("temperature", 0, 2).orElse(null),
                 p.number("top_p", 0, 1).orElse(null),
                 maxCompletion, max,
-                p.whole("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(null));
+                p.whole("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(null),
+                schema == null ? null : Wire.ResponseFormat.jsonSchema(schemaName(schema), schema, (Boolean) strict));
+    }
+
+    /** The schema's {@code title} when it is a valid name, else {@code answer}: the name only labels the format. */
+    private static String schemaName(JsonNode schema) {
+        String title = schema.path("title").asText("");
+        return NAME.matcher(title).matches() ? title : "answer";
     }
 
     @Override
@@ -108,8 +132,24 @@ final class ChatCompletion implements ModelKind {
             }
             messages.add(new Wire.Message("user", text));
         }
+        if (o.format() == null) {
+            return send(messages, o, parameters);
+        }
+        // A schema-following model can still answer otherwise (a refusal, a truncated object, a compatible
+        // server that ignores response_format): told what was wrong, it gets one more chance.
+        return StructuredOutput.checked(id, o.format().jsonSchema().schema(), correction -> {
+            if (correction == null) {
+                return send(messages, o, parameters);
+            }
+            List<Wire.Message> again = new ArrayList<>(messages);
+            again.add(new Wire.Message("user", correction.instruction()));
+            return send(again, o, parameters);
+        });
+    }
+
+    private CompletableFuture<ModelOutput> send(List<Wire.Message> messages, Options o, Parameters parameters) {
         Wire.CreateChatCompletionRequest request = new Wire.CreateChatCompletionRequest(model, messages,
-                o.temperature(), o.topP(), o.maxCompletionTokens(), o.maxTokens(), o.seed());
+                o.temperature(), o.topP(), o.maxCompletionTokens(), o.maxTokens(), o.seed(), o.format());
         return Futures.linked(client.postJson("/chat/completions", request, ApiRequest.Kind.CREATE),
                 response -> read(response, o, parameters));
     }

@@ -228,7 +228,7 @@ final class ImageGeneration implements ModelKind {
 
     private Metadata metadata(ApiResponse response, Wire.ImagesResponse answer, Wire.Image image,
                               Wire.CreateImageRequest request, Parameters parameters) {
-        Metadata.Builder m = Metadata.builder().parameters(parameters);
+        Metadata.Builder m = Metadata.builder().parameters(parameters).modelVersion(model); // the answer names none
         OpenAiClient.record(response, m, true);
         if (image.revisedPrompt() != null) {
             m.extra("revised_prompt", image.revisedPrompt());

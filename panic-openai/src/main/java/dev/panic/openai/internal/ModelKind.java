@@ -1,6 +1,7 @@
 package dev.panic.openai.internal;
 
 import dev.panic.ModelId;
+import dev.panic.ModelInfo;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
@@ -21,6 +22,16 @@ public interface ModelKind {
 
     /** Checks the parameters and the input, then calls the API; never blocks. */
     CompletableFuture<ModelOutput> invoke(Payload input, Parameters parameters);
+
+    /**
+     * What a model of {@code role} declares beyond its modalities: chat models (text or vision)
+     * take {@code seed} ({@code CreateChatCompletionRequest.seed}) and a JSON schema (sent as
+     * {@code response_format}); image, speech and transcription requests have neither.
+     */
+    static ModelInfo declare(Catalog.Role role, ModelInfo base) {
+        return role == Catalog.Role.CHAT || role == Catalog.Role.VISION
+                ? base.withSeedParameter("seed").withJsonSchema() : base;
+    }
 
     /** The kind for a route. */
     static ModelKind of(Catalog.Route route, ModelId id, OpenAiClient client) {

@@ -113,7 +113,8 @@ final class Speech implements ModelKind {
             throw new UnavailableException(id + " answered with no audio; try again", null, response.status(), null);
         }
         Payload audio = Payload.audio(response.body(), FORMATS.get(o.format()));
-        Metadata.Builder m = Metadata.builder().parameters(parameters).extra("input_characters", characters);
+        Metadata.Builder m = Metadata.builder().parameters(parameters).modelVersion(model) // the answer names none
+                .extra("input_characters", characters);
         OpenAiClient.record(response, m, true);
         if (client.official()) {
             m.costUsd(Prices.speech(model, characters));

@@ -132,7 +132,7 @@ final class Transcription implements ModelKind {
             throw new UnavailableException(id + " answered " + response.status() + " without the text of a json"
                     + " transcription: '" + response.excerpt(200) + "'", null, response.status(), null);
         }
-        Metadata.Builder m = Metadata.builder().parameters(parameters);
+        Metadata.Builder m = Metadata.builder().parameters(parameters).modelVersion(model); // the answer names none
         OpenAiClient.record(response, m, true);
         Object plainUsage = JsonValues.plain(usage);
         if (plainUsage != null) {

@@ -62,7 +62,31 @@ public final class Wire {
             @JsonProperty("top_p") Double topP,
             @JsonProperty("max_completion_tokens") Long maxCompletionTokens,
             @JsonProperty("max_tokens") Long maxTokens,
-            Long seed) {
+            Long seed,
+            @JsonProperty("response_format") ResponseFormat responseFormat) {
+    }
+
+    /**
+     * {@code ResponseFormatJsonSchema}: {@code {"type": "json_schema", "json_schema": {...}}}, the
+     * structured-output form of {@code CreateChatCompletionRequest.response_format}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResponseFormat(String type, @JsonProperty("json_schema") JsonSchemaFormat jsonSchema) {
+        /** A JSON-schema response format. */
+        public static ResponseFormat jsonSchema(String name, JsonNode schema, boolean strict) {
+            return new ResponseFormat("json_schema", new JsonSchemaFormat(name, schema, strict));
+        }
+    }
+
+    /**
+     * The {@code json_schema} object of {@link ResponseFormat}.
+     *
+     * @param name   a-z, A-Z, 0-9, underscores and dashes, at most 64 characters (required)
+     * @param schema the JSON Schema ({@code ResponseFormatJsonSchemaSchema})
+     * @param strict whether the model must follow the schema exactly (a subset of JSON Schema then)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JsonSchemaFormat(String name, JsonNode schema, Boolean strict) {
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Nothing here is guessed. Where each fact comes from:
  * <ul>
  *   <li>flux-schnell is official: Replicate's API description names it as its example of an
- *       official model; {@code prompt}, {@code output_format} (png among its choices) and
+ *       official model; {@code prompt}, {@code seed}, {@code output_format} (png among its choices) and
  *       {@code num_outputs} are inputs of its published schema, and it answers with a list of URLs.</li>
  *   <li>Llama 3 8B Instruct is official (public code runs it by name, without a version);
  *       {@code prompt} and {@code system_prompt} are the inputs of the API description's own example
@@ -25,7 +25,7 @@ import java.util.List;
  *       code calling them through Replicate's API uses (each seen in many independent projects),
  *       with the inputs of their published schemas: LLaVA {@code image} and {@code prompt} (tokens
  *       out); MusicGen {@code prompt}, {@code duration} (8 by default) and {@code output_format}
- *       (wav by default), one URL out; ImageBind {@code modality} (text, vision, audio),
+ *       (wav by default) and {@code seed}, one URL out; ImageBind {@code modality} (text, vision, audio),
  *       {@code text_input} or {@code input}, 1024 numbers out; CLIP features newline-separated
  *       {@code inputs}, a list of {@code {input, embedding}} out, 768 numbers each (ViT-L/14).</li>
  * </ul>
@@ -56,7 +56,7 @@ public final class Catalogue {
                 ReplicateModel.builder("black-forest-labs/flux-schnell").official(true)
                         .input(Modality.TEXT).output(Modality.IMAGE).inputField("prompt")
                         // One PNG per call: PANIC keeps one output, and PNG is lossless for the next model.
-                        .defaultInput("output_format", "png").defaultInput("num_outputs", 1)
+                        .defaultInput("output_format", "png").defaultInput("num_outputs", 1).seedInput("seed")
                         .description("FLUX.1 [schnell], fast text-to-image (official model)").build(),
                 ReplicateModel.builder("salesforce/blip").version(BLIP_VERSION)
                         .input(Modality.IMAGE).output(Modality.TEXT).inputField("image")
@@ -72,7 +72,7 @@ public final class Catalogue {
                         .description("Whisper large-v3 speech recognition").build(),
                 ReplicateModel.builder("meta/musicgen").version(MUSICGEN_VERSION)
                         .input(Modality.TEXT).output(Modality.AUDIO).inputField("prompt")
-                        .defaultInput("duration", 8).defaultInput("output_format", "wav")
+                        .defaultInput("duration", 8).defaultInput("output_format", "wav").seedInput("seed")
                         .description("MusicGen, music from a description").build(),
                 ReplicateModel.builder("meta/meta-llama-3-8b-instruct").official(true)
                         .input(Modality.TEXT).output(Modality.TEXT).inputField("prompt")

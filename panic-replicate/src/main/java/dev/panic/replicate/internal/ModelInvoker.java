@@ -7,6 +7,7 @@ import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.AuthenticationException;
+import dev.panic.exception.ValidationException;
 import dev.panic.spi.http.Json;
 import dev.panic.replicate.ReplicateModel;
 import java.util.LinkedHashMap;
@@ -27,6 +28,9 @@ public final class ModelInvoker implements Model.Invoker {
 
     /** The parameter that overrides a model's version for a model or a call. */
     public static final String VERSION_PARAMETER = RESERVED_PREFIX + "version";
+
+    /** The parameter that sets the price of a second of predict time, for a model or a call. */
+    public static final String PRICE_PARAMETER = RESERVED_PREFIX + "price_per_second";
 
     // Models such as FLUX log the seed they drew, e.g. "Using seed: 1234".
     private static final Pattern LOGGED_SEED = Pattern.compile("(?i)\\bseed\\b\\s*[:=]\\s*(\\d{1,18})\\b");
@@ -50,6 +54,11 @@ public final class ModelInvoker implements Model.Invoker {
             return CompletableFuture.failedFuture(new AuthenticationException("cannot call replicate:" + model.name()
                     + ": " + missingToken));
         }
+        try {
+            price(parameters); // a malformed price fails before a paid call, not after
+        } catch (ValidationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         Chain<ModelOutput> chain = new Chain<>();
         Optional<String> pinned = parameters.getString(VERSION_PARAMETER).or(model::version);
         CompletableFuture<String> version = pinned.isPresent() || model.official()
@@ -62,7 +71,7 @@ public final class ModelInvoker implements Model.Invoker {
                             return chain.track(Outputs.parse(p.output(), model.output(),
                                     model.stripPrefix().orElse(null), client.reads(), who))
                                     .thenApply(out -> new ModelOutput(out.payload(),
-                                            metadata(p, v, parameters, in.recorded, out.fields())));
+                                            metadata(p, v, parameters, in.recorded, out.fields(), model)));
                         })));
         return chain.finish(done);
     }
@@ -94,10 +103,15 @@ public final class ModelInvoker implements Model.Invoker {
     }
 
     private static Metadata metadata(PredictionResponse p, String sentVersion, Parameters parameters,
-                                     Map<String, Object> recordedInput, Map<String, Object> outputFields) {
+                                     Map<String, Object> recordedInput, Map<String, Object> outputFields,
+                                     ReplicateModel model) {
+        Optional<Double> price = price(parameters).or(model::pricePerSecond);
         Metadata.Builder m = Metadata.builder()
                 .parameters(parameters)
-                .seed(seed(parameters, p.logs()))
+                .seed(seed(parameters, model.seedInput().orElse("seed"), p.logs()))
+                // Billed by compute time: without a price, or a predict_time, the cost is unknown, not 0.
+                .costUsd(price.isPresent() && p.predictTime() != null
+                        ? price.get() * p.predictTime().toNanos() / 1e9 : null)
                 .modelVersion(p.knownVersion().orElse(sentVersion))
                 .platformPredictionId(p.id())
                 .predictTime(p.predictTime())
@@ -117,9 +131,26 @@ public final class ModelInvoker implements Model.Invoker {
         return m.build();
     }
 
-    /** The seed given as the {@code seed} input, else one the model reported in its logs. */
-    static Long seed(Parameters parameters, String logs) {
-        Optional<Object> given = parameters.get("seed");
+    /**
+     * The price per second a call's parameters set.
+     *
+     * @throws ValidationException if it is not a number of 0 or more
+     */
+    public static Optional<Double> price(Parameters parameters) {
+        Optional<Object> v = parameters.get(PRICE_PARAMETER);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(v.get() instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
+            throw new ValidationException(PRICE_PARAMETER + " must be US dollars per second of predict time, a number"
+                    + " of 0 or more, e.g. 0.000225; got " + v.get());
+        }
+        return Optional.of(n.doubleValue());
+    }
+
+    /** The seed given as the model's seed input, else one the model reported in its logs. */
+    static Long seed(Parameters parameters, String seedInput, String logs) {
+        Optional<Object> given = parameters.get(seedInput);
         if (given.isPresent() && given.get() instanceof Long l && l >= 0) {
             return l;
         }
