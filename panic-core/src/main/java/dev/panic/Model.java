@@ -139,7 +139,9 @@ public final class Model {
             future = partial == null ? invoker.invoke(input, merged) : invoker.invoke(input, merged, partial);
         } catch (PanicException e) {
             return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too, as CompletableFuture.supplyAsync would: a platform out of memory fails this call
+            // (and so its run, saying why) instead of escaping into the run's scheduler.
             return CompletableFuture.failedFuture(new PanicException("model '" + id() + "' failed: " + e, e));
         }
         if (future == null) {

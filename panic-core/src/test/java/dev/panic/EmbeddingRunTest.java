@@ -498,4 +498,38 @@ class EmbeddingRunTest {
         assertThat(events).filteredOn(e -> e instanceof RunEvent.EmbeddingFailed)
                 .singleElement().satisfies(e -> assertThat(((RunEvent.EmbeddingFailed) e).message()).contains("timed out"));
     }
+
+    @Test
+    void should_end_a_run_whose_model_or_embedder_runs_out_of_memory_instead_of_hanging() throws Exception {
+        // given: an embedder out of memory on the second output, a model out of memory on its fourth call
+        AtomicInteger embedded = new AtomicInteger();
+        Embedder greedy = TestEmbedders.of("greedy", Set.of(Modality.TEXT), 4, p -> {
+            if (embedded.incrementAndGet() == 2) {
+                throw new OutOfMemoryError("Java heap space (simulated)");
+            }
+            return new float[] {1, 0, 0, 0};
+        });
+        AtomicInteger calls = new AtomicInteger();
+        Model model = Model.of(TestModels.grower().info(), Parameters.empty(), (in, p) -> {
+            if (calls.incrementAndGet() == 4) {
+                throw new OutOfMemoryError("Java heap space (simulated)");
+            }
+            return TestModels.grower().invokeAsync(in, p);
+        });
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+        // when
+        Run run = Run.builder(Network.of(model), Payload.text("a")).embedWith(greedy).maxSteps(10)
+                .listener(events::add).start();
+
+        // then: the run ends, failed, saying why; the embedder's failure is reported and the run went on past it
+        run.completion().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.stopReason().orElseThrow().message()).contains("OutOfMemoryError");
+        assertThat(run.size()).isEqualTo(4);
+        assertThat(run.last().orElseThrow().error().message()).contains("OutOfMemoryError");
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.EmbeddingFailed)
+                .extracting(e -> ((RunEvent.EmbeddingFailed) e).message())
+                .singleElement().asString().contains("Java heap space");
+    }
 }

@@ -127,7 +127,8 @@ final class EmbeddingStage {
                 if (own == null) {
                     throw new IllegalStateException("embedder returned no future");
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (an embedder out of memory): the output's embedding fails, the run goes on.
                 timer.cancel(false);
                 result.completeExceptionally(e);
                 return;

@@ -42,8 +42,9 @@ final class SerialExecutor implements Executor {
             while ((task = tasks.poll()) != null) {
                 try {
                     task.run();
-                } catch (RuntimeException | AssertionError e) {
-                    // A task that throws must not stop the tasks queued behind it.
+                } catch (Throwable e) {
+                    // A task that throws, even an OutOfMemoryError, must not stop the tasks queued behind
+                    // it: a drain that died here would leave the executor marked busy, and its run hung.
                     LOG.error("a task of {} failed", name, e);
                 }
             }
