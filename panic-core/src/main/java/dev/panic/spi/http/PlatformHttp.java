@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A platform with a key shares its rate limit with every process on the same account when a
  * {@link PermitSource} is given ({@link Builder#permits}, or {@link PermitSource#shareByDefault}):
- * its bucket is named by the platform and a fingerprint of the key's origin and the key.
+ * its bucket is named by the platform and a fingerprint of the key's origin, the key and the
+ * configured limit ({@link #sharedBucket()}).
  */
 public final class PlatformHttp {
 
@@ -78,7 +79,8 @@ public final class PlatformHttp {
         this.limitWindow = b.limitWindow;
         PermitSource permits = b.permitsSet ? b.permits : DefaultPermits.get();
         // An account is a key: a platform without one (a local server) has nothing to share.
-        this.bucket = permits == null || secret == null ? null : bucketName(platform, b.credentialsOrigin, secret);
+        this.bucket = permits == null || secret == null ? null : bucketName(platform, b.credentialsOrigin, secret,
+                settings.permitsPerSecond());
         this.chain = new CallChain(platform, settings, scheduler, b.clock, b.random, this::scrub,
                 bucket == null ? null : permits, bucket);
         Map<String, String> headers = new LinkedHashMap<>(b.headers);
@@ -188,10 +190,11 @@ public final class PlatformHttp {
     }
 
     /**
-     * {@code platform:} and 16 hex digits of SHA-256 over the key's origin and the key: the same
-     * for every process on the account, and no clue to the key.
+     * {@code platform:} and 16 hex digits of SHA-256 over the key's origin, the key and the
+     * configured limit: the same for every process on the account, and no clue to the key. The
+     * limit keeps apart a platform's clients with limits of their own (Replicate's creates and reads).
      */
-    private static String bucketName(String platform, URI origin, Secret key) {
+    private static String bucketName(String platform, URI origin, Secret key, double perSecond) {
         String where = "";
         if (origin != null) {
             String scheme = String.valueOf(origin.getScheme()).toLowerCase(java.util.Locale.ROOT);
@@ -200,7 +203,7 @@ public final class PlatformHttp {
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    ("panic rate limit\n" + where + "\n" + key.reveal()).getBytes(StandardCharsets.UTF_8));
+                    ("panic rate limit\n" + where + "\n" + perSecond + "\n" + key.reveal()).getBytes(StandardCharsets.UTF_8));
             return platform + ":" + HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);

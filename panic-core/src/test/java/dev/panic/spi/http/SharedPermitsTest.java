@@ -59,8 +59,12 @@ class SharedPermitsTest {
     }
 
     private PlatformHttp client(String key, PermitSource permits) {
+        return client(key, permits, 4);
+    }
+
+    private PlatformHttp client(String key, PermitSource permits, int perSecond) {
         PlatformHttp.Builder b = PlatformHttp.builder("acme")
-                .settings(HttpSettings.builder().requestsPerPeriod(4).period(Duration.ofSeconds(1)).build())
+                .settings(HttpSettings.builder().requestsPerPeriod(perSecond).period(Duration.ofSeconds(1)).build())
                 .credentialsOnlyFor(URI.create(server.baseUrl())).scheduler(time).clock(time.clock()).random(() -> 0);
         if (key != null) {
             b.bearer(Secret.of(key, "ACME_API_KEY"));
@@ -85,13 +89,15 @@ class SharedPermitsTest {
     }
 
     @Test
-    void should_name_one_bucket_per_key_and_origin_without_the_key() {
+    void should_name_one_bucket_per_key_origin_and_limit_without_the_key() {
         Recording source = new Recording();
         String bucket = client(KEY, source).sharedBucket().orElseThrow();
 
         assertThat(bucket).matches("acme:[0-9a-f]{16}").doesNotContain(KEY.substring(3, 15));
         assertThat(client(KEY, source).sharedBucket()).contains(bucket);
         assertThat(client(KEY + "x", source).sharedBucket().orElseThrow()).startsWith("acme:").isNotEqualTo(bucket);
+        assertThat(client(KEY, source, 10).sharedBucket().orElseThrow()).as("another limit of the platform")
+                .isNotEqualTo(bucket);
         assertThat(client(null, source).sharedBucket()).as("no key, no account to share").isEmpty();
         assertThat(client(KEY, null).sharedBucket()).as("no source").isEmpty();
     }
