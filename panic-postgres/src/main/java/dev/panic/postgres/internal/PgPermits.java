@@ -101,9 +101,18 @@ public final class PgPermits implements PermitSource, AutoCloseable {
         }
     }
 
+    /** Lets reservations under way finish (a second at most), then refuses new ones. */
     @Override
     public void close() {
-        threads.shutdownNow();
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
