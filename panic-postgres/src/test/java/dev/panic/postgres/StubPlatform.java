@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * refilled continuously at {@code perSecond}, a 429 with {@code Retry-After: 1} when it is empty,
  * and each accepted call answered after {@code latencyMillis}. It counts what it accepted (with
  * the time) and what it refused, whoever sent it; {@code GET /v1/health} is answered at once and
- * not counted.
+ * not counted. It also counts accepted calls by their {@code X-Caller} header, to tell workers apart.
  */
-final class StubPlatform implements AutoCloseable {
+public final class StubPlatform implements AutoCloseable {
 
     private final double perSecond;
     private final double capacity;
@@ -32,11 +32,13 @@ final class StubPlatform implements AutoCloseable {
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final List<Long> accepted = new ArrayList<>();
     private int refused;
+    private final java.util.Map<String, Integer> callers = new java.util.HashMap<>();
     private final List<Long> refusedAt = new ArrayList<>();
     private double tokens;
     private long refilledAt = System.nanoTime();
 
-    StubPlatform(double perSecond, double bucket, long latencyMillis) throws IOException {
+    /** A platform allowing {@code perSecond} calls a second, a bucket of {@code bucket}, answering after {@code latencyMillis}. */
+    public StubPlatform(double perSecond, double bucket, long latencyMillis) throws IOException {
         this.perSecond = perSecond;
         this.capacity = bucket;
         this.tokens = bucket;
@@ -47,7 +49,8 @@ final class StubPlatform implements AutoCloseable {
         server.start();
     }
 
-    URI base() {
+    /** The API root, e.g. {@code http://127.0.0.1:41234/v1}; calls go to {@code POST /v1/calls}. */
+    public URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
@@ -59,7 +62,7 @@ final class StubPlatform implements AutoCloseable {
             answer(exchange, 200, "{\"ok\":true}"); // not counted: warms a client up
             return;
         }
-        if (!take()) {
+        if (!take(exchange.getRequestHeaders().getFirst("X-Caller"))) {
             exchange.getResponseHeaders().add("Retry-After", "1");
             answer(exchange, 429, "{\"error\":{\"message\":\"rate limit reached\"}}");
             return;
@@ -73,13 +76,14 @@ final class StubPlatform implements AutoCloseable {
         }, latencyMillis, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized boolean take() {
+    private synchronized boolean take(String caller) {
         long now = System.nanoTime();
         tokens = Math.min(capacity, tokens + (now - refilledAt) / 1e9 * perSecond);
         refilledAt = now;
         if (tokens >= 1) {
             tokens -= 1;
             accepted.add(now);
+            callers.merge(String.valueOf(caller), 1, Integer::sum);
             return true;
         }
         refused++;
@@ -97,18 +101,35 @@ final class StubPlatform implements AutoCloseable {
     }
 
     /** The nanoTimes of the accepted requests, in order. */
-    synchronized List<Long> accepted() {
+    public synchronized List<Long> accepted() {
         return List.copyOf(accepted);
     }
 
     /** The nanoTimes of the refused requests, in order. */
-    synchronized List<Long> refusedAt() {
+    public synchronized List<Long> refusedAt() {
         return List.copyOf(refusedAt);
     }
 
     /** Requests answered 429. */
-    synchronized int refused() {
+    public synchronized int refused() {
         return refused;
+    }
+
+    /** Accepted calls by their {@code X-Caller} header ("null" for none). */
+    public synchronized java.util.Map<String, Integer> callers() {
+        return java.util.Map.copyOf(callers);
+    }
+
+    /** The most calls accepted within one second. */
+    public synchronized int peak() {
+        int most = 0;
+        for (int i = 0, j = 0; i < accepted.size(); i++) {
+            while (accepted.get(i) - accepted.get(j) >= 1_000_000_000L) {
+                j++;
+            }
+            most = Math.max(most, i - j + 1);
+        }
+        return most;
     }
 
     @Override
