@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  *
  * <p>It keeps what the directory store keeps, in tables ({@code panic_runs}, {@code panic_run_specs},
  * {@code panic_revisions}, {@code panic_predictions}, {@code panic_embeddings}, {@code panic_media},
- * {@code panic_analyses}) that it creates and migrates itself (Flyway, history in
+ * {@code panic_analyses}, and {@code panic_rate_buckets} for {@link #permits()}) that it creates and migrates itself (Flyway, history in
  * {@code panic_schema_history}) in the connection's schema: descriptions, specs, predictions and
  * revisions as the directory store's JSON, vectors as little-endian float32 {@code bytea}, and
  * each image or sound once for all runs, by SHA-256, as {@code bytea}. A fork keeps only its own
