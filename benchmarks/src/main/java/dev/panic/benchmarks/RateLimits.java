@@ -7,7 +7,10 @@ import dev.panic.Payload;
 import dev.panic.Run;
 import dev.panic.RunStatus;
 import dev.panic.http.HttpSettings;
+import dev.panic.http.PermitSource;
 import dev.panic.openai.OpenAiPlatform;
+import dev.panic.postgres.PostgresCluster;
+import dev.panic.postgres.PostgresRunStore;
 import dev.panic.replicate.ReplicatePlatform;
 import dev.panic.spi.PlatformContext;
 import java.time.Duration;
@@ -16,6 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How close the HTTP layer holds a platform to its rate limit, measured as a user would see it:
@@ -33,10 +40,17 @@ import java.util.Map;
  *   <li>{@code cancel}: 200 Replicate runs (creates limited to 10 a second) cancelled after 3 s, while
  *       most creates wait for permits: how many creates reach the server after the cancel (those in
  *       the first second were already on the wire; any later one would have been sent after it).</li>
+ *   <li>{@code shared2}, {@code shared4}: as {@code configured}, but the 200 runs are spread over 2 or 4
+ *       workers, each with a client of its own told R and its own PostgreSQL store (its own pool), sharing
+ *       the key's limit through the store's bucket (a throwaway PostgreSQL the program starts);</li>
+ *   <li>{@code local2}: 2 such workers, each limiting only its own calls: the load without the shared bucket;</li>
+ *   <li>{@code overhead}: what a shared permit costs: one caller reserving permits that are due at once
+ *       (latency of each), then 1, 4 and 16 callers over two stores, as fast as they can (permits a second).</li>
  * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/panic-benchmarks.jar dev.panic.benchmarks.RateLimits
- * [--window SECONDS] [--rounds N] [--cases configured,bucket5,adaptive,headers,slow,cancel] [--trace]}
+ * [--window SECONDS] [--rounds N] [--cases configured,bucket5,adaptive,headers,slow,cancel,shared2,shared4,local2,overhead]
+ * [--trace]}
  * ({@code --trace} also prints the calls accepted and refused in each second).
  * The README's figures use the default 60 s window; a shorter one is for quick checks.
  */
@@ -80,6 +94,9 @@ public final class RateLimits {
                     case "headers" -> limited(c, new LimitServer.Limits(R, R, RETRY_AFTER, LATENCY, Math.round(R * 60)),
                             null, window, trace);
                     case "slow" -> limited(c, new LimitServer.Limits(20 / 60.0, 5, RETRY_AFTER, LATENCY, 20), null, window, trace);
+                    case "shared2", "shared4", "local2" -> limited(c, new LimitServer.Limits(R, R, RETRY_AFTER, LATENCY, 0),
+                            configured(), window, trace, c.charAt(c.length() - 1) - '0', c.startsWith("shared"));
+                    case "overhead" -> overhead();
                     case "cancel" -> cancelled();
                     default -> throw new IllegalArgumentException("unknown case " + c);
                 }
@@ -94,15 +111,37 @@ public final class RateLimits {
 
     private static void limited(String name, LimitServer.Limits limits, HttpSettings http, int window, boolean trace)
             throws Exception {
+        limited(name, limits, http, window, trace, 1, false);
+    }
+
+    /**
+     * The runs spread over {@code workers} platform clients on one key; with {@code shared}, each
+     * worker has a PostgreSQL store of its own (its own pool and permit threads) on one database, and
+     * its client draws from the key's bucket there.
+     */
+    private static void limited(String name, LimitServer.Limits limits, HttpSettings http, int window, boolean trace,
+                                int workers, boolean shared) throws Exception {
+        String db = shared ? PostgresCluster.shared().newDatabase() : null;
+        List<PostgresRunStore> stores = new ArrayList<>();
         try (LimitServer server = new LimitServer(limits)) {
-            OpenAiPlatform openai = OpenAiPlatform.builder().context(NO_ENVIRONMENT).baseUrl(server.baseUrl())
-                    .apiKey("sk-bench-0123456789abcdef0123456789").http(http).build();
-            Model chat = openai.model("chat/bench");
-            Network loop = Network.builder().add(chat).build();
+            List<Network> loops = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                PostgresRunStore store = db == null ? null : PostgresRunStore.open(db);
+                if (store != null) {
+                    stores.add(store);
+                }
+                // As panic worker --store postgresql://... does: the default source, set before the platform is made.
+                PermitSource.shareByDefault(store == null ? null : store.permits());
+                OpenAiPlatform openai = OpenAiPlatform.builder().context(NO_ENVIRONMENT).baseUrl(server.baseUrl())
+                        .apiKey("sk-bench-0123456789abcdef0123456789").http(http).build();
+                PermitSource.shareByDefault(null);
+                loops.add(Network.builder().add(openai.model("chat/bench")).build());
+            }
             long t0 = server.now();
             List<Run> runs = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
-                runs.add(Run.builder(loop, Payload.text("a red circle, number " + i)).maxSteps(1_000_000).start());
+                runs.add(Run.builder(loops.get(i % workers), Payload.text("a red circle, number " + i))
+                        .maxSteps(1_000_000).start());
             }
             Thread.sleep(window * 1000L);
             long t1 = server.now();
@@ -122,6 +161,53 @@ public final class RateLimits {
             if (trace) {
                 System.out.println("  accepted per second: " + Arrays.toString(perSecond));
                 System.out.println("  refused per second:  " + Arrays.toString(perSecond(server.refused(), t0, window)));
+            }
+        } finally {
+            stores.forEach(PostgresRunStore::close);
+        }
+    }
+
+    /**
+     * What a permit of the shared bucket costs: the latency of a reservation that is due at once
+     * (the delay it adds to a call whose slot has come), and how many reservations a second one
+     * bucket serves to callers over two stores.
+     */
+    private static void overhead() throws Exception {
+        String db = PostgresCluster.shared().newDatabase();
+        try (PostgresRunStore a = PostgresRunStore.open(db); PostgresRunStore b = PostgresRunStore.open(db)) {
+            Duration tiny = Duration.ofNanos(1000); // a permit every microsecond: every reservation is due at once
+            for (int i = 0; i < 2000; i++) {
+                a.permits().reserve("warm-up", tiny).join();
+            }
+            int n = 5000;
+            long[] took = new long[n];
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                a.permits().reserve("bench:one", tiny).join();
+                took[i] = System.nanoTime() - start;
+            }
+            Arrays.sort(took);
+            System.out.printf(Locale.ROOT, "| overhead | one caller, %d permits: median %.0f µs, p99 %.0f µs, mean %.0f µs a"
+                            + " permit | | | | |%n", n, took[n / 2] / 1e3, took[n * 99 / 100] / 1e3,
+                    Arrays.stream(took).average().orElse(0) / 1e3);
+            for (int callers : List.of(1, 4, 16)) {
+                AtomicLong done = new AtomicLong();
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                List<CompletableFuture<Void>> all = new ArrayList<>();
+                ExecutorService threads = Executors.newFixedThreadPool(callers);
+                for (int c = 0; c < callers; c++) {
+                    PostgresRunStore store = c % 2 == 0 ? a : b;
+                    all.add(CompletableFuture.runAsync(() -> {
+                        while (System.nanoTime() < until) {
+                            store.permits().reserve("bench:many", tiny).join();
+                            done.incrementAndGet();
+                        }
+                    }, threads));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+                threads.shutdown();
+                System.out.printf(Locale.ROOT, "| overhead | %d callers over two stores, one bucket: %.0f permits a second"
+                        + " | | | | |%n", callers, done.get() / 5.0);
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.panic.examples;
 
 import dev.panic.Platforms;
+import dev.panic.http.PermitSource;
+import dev.panic.postgres.PostgresRunStore;
 import dev.panic.temporal.PanicWorker;
 import dev.panic.temporal.TemporalRuns;
 import java.util.concurrent.Callable;
@@ -37,6 +39,10 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--steps-only", description = "Make steps (model calls) but run no workflow code.")
     boolean stepsOnly;
 
+    @Option(names = "--local-limits", description = "Keep each platform's rate limit to this worker's own calls. "
+            + "By default, with a PostgreSQL store, all workers on one key share its limit through the store.")
+    boolean localLimits;
+
     private final Supplier<Platforms> platforms;
     private final Console console;
 
@@ -47,8 +53,19 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (OpenStore saved = OpenStore.open(store);
-             PanicWorker worker = PanicWorker.builder(temporal).namespace(namespace).taskQueue(taskQueue)
+        try (OpenStore saved = OpenStore.open(store)) {
+            // Before the platforms are made: their clients take the shared limit when they are built.
+            if (!localLimits && saved.store() instanceof PostgresRunStore shared) {
+                PermitSource.shareByDefault(shared.permits());
+            }
+            return work(saved);
+        } finally {
+            PermitSource.shareByDefault(null);
+        }
+    }
+
+    private int work(OpenStore saved) throws InterruptedException {
+        try (PanicWorker worker = PanicWorker.builder(temporal).namespace(namespace).taskQueue(taskQueue)
                      .store(saved.store()).platforms(platforms.get()).roles(!stepsOnly, true).build()) {
             CountDownLatch stopped = new CountDownLatch(1);
             Thread onExit = new Thread(() -> {
@@ -58,7 +75,8 @@ final class WorkerCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onExit);
             worker.start();
             console.line("worker " + worker.ownQueue() + " on " + temporal + " (task queue " + taskQueue
-                    + "), saving to " + saved.location());
+                    + "), saving to " + saved.location() + (PermitSource.byDefault().isPresent()
+                    ? ", sharing rate limits through it" : ""));
             stopped.await();
             return 0;
         }

@@ -5,6 +5,7 @@ import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.ValidationException;
+import dev.panic.http.PermitSource;
 import dev.panic.postgres.internal.PgLocation;
 import dev.panic.postgres.internal.PgRunStore;
 import dev.panic.store.RunStore;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  *
  * <p>It keeps what the directory store keeps, in tables ({@code panic_runs}, {@code panic_run_specs},
  * {@code panic_revisions}, {@code panic_predictions}, {@code panic_embeddings}, {@code panic_media},
- * {@code panic_analyses}) that it creates and migrates itself (Flyway, history in
+ * {@code panic_analyses}, and {@code panic_rate_buckets} for {@link #permits()}) that it creates and migrates itself (Flyway, history in
  * {@code panic_schema_history}) in the connection's schema: descriptions, specs, predictions and
  * revisions as the directory store's JSON, vectors as little-endian float32 {@code bytea}, and
  * each image or sound once for all runs, by SHA-256, as {@code bytea}. A fork keeps only its own
@@ -184,6 +185,18 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
     @Override
     public void saveAnalysis(RunAnalysis analysis) {
         store.saveAnalysis(analysis);
+    }
+
+    /**
+     * Platforms' rate limits shared by every process that uses this database: one bucket per
+     * platform and key (named by a fingerprint, never the key), in {@code panic_rate_buckets}, each
+     * permit reserved in one {@code UPDATE ... RETURNING} on the database's clock. Give it to
+     * {@link PermitSource#shareByDefault} before the platforms are created (as {@code panic worker
+     * --store postgresql://…} does) or to {@code PlatformHttp.Builder.permits}. If the database
+     * cannot be reached, calls go at each process's own pace until it answers again.
+     */
+    public PermitSource permits() {
+        return store.permits();
     }
 
     /** The connection pool, for tests. */

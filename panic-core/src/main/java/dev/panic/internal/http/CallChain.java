@@ -5,6 +5,7 @@ import dev.panic.exception.RateLimitedException;
 import dev.panic.exception.TimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.http.HttpSettings;
+import dev.panic.http.PermitSource;
 import dev.panic.spi.http.ApiRequest;
 import dev.panic.spi.http.ApiResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The limit and retry chain of one platform, shared by every run that uses it. Each attempt of a
  * call takes a place in flight ({@link AsyncBulkhead}), then a permit ({@link SmoothLimiter}), then
  * the circuit breaker's leave, and only then goes on the wire, so that permits turn into requests
- * at the pace they are granted. All waits are timers and futures; no thread sleeps.
+ * at the pace they are granted. With a shared {@link PermitSource}, each permit granted here then
+ * reserves the shared bucket's next slot and waits for it, so that every process on the account
+ * keeps to one limit. All waits are timers and futures; no thread sleeps.
  *
  * <p>Retries: a 429 is tried again after the wait the platform asked for plus up to
  * {@code jitter} of it (so refused calls do not return together), or after a back-off, for as long
@@ -52,6 +56,9 @@ public final class CallChain {
     private final AsyncBulkhead bulkhead;
     private final CircuitBreaker circuitBreaker;
     private final UnaryOperator<String> scrub;
+    private final PermitSource permits;
+    private final String bucket;
+    private final AtomicBoolean sharedDown = new AtomicBoolean();
 
     /**
      * A chain for {@code platform}.
@@ -59,10 +66,14 @@ public final class CallChain {
      * @param clock  nanoseconds, as {@link System#nanoTime()}
      * @param random numbers in [0, 1), for jitter
      * @param scrub  removes the key from text before it is logged
+     * @param permits the shared bucket's source, or null to limit this process's calls only
+     * @param bucket  the shared bucket's name (used only with {@code permits})
      */
     public CallChain(String platform, HttpSettings settings, ScheduledExecutorService timer, LongSupplier clock,
-                     DoubleSupplier random, UnaryOperator<String> scrub) {
+                     DoubleSupplier random, UnaryOperator<String> scrub, PermitSource permits, String bucket) {
         this.platform = platform;
+        this.permits = permits;
+        this.bucket = bucket;
         this.settings = settings;
         this.timer = timer;
         this.clock = clock;
@@ -144,8 +155,68 @@ public final class CallChain {
                     failed(call, permitError == null ? null : unwrap(permitError), exchange);
                     return;
                 }
-                send(call, grantedAt, exchange);
+                if (permits == null) {
+                    send(call, grantedAt, exchange);
+                } else {
+                    shared(call, grantedAt, exchange);
+                }
             }));
+        }));
+    }
+
+    /**
+     * Reserves the shared bucket's next slot for a call granted a local permit, and sends it when
+     * the slot comes. If the shared source fails, the call goes at this process's pace (said once
+     * in the log), rather than failing runs because the shared limit cannot be reached.
+     */
+    private void shared(Call call, long grantedAt, Function<Call, CompletableFuture<ApiResponse>> exchange) {
+        CompletableFuture<Duration> slot;
+        try {
+            slot = permits.reserve(bucket, Duration.ofNanos(Math.max(1L, Math.round(1e9 / limiter.rate()))));
+        } catch (RuntimeException e) {
+            slot = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Duration> reserved = call.track(slot);
+        failOnBug(call, reserved, reserved.whenComplete((due, error) -> {
+            if (call.cancelled() || reserved.isCancelled()) {
+                bulkhead.release();
+                failed(call, null, exchange);
+                return;
+            }
+            long wait = 0;
+            if (error != null) {
+                if (sharedDown.compareAndSet(false, true)) {
+                    LOG.warn("{}: the shared rate limit cannot be reached ({}); calls go at this process's own pace"
+                            + " until it answers again", platform, scrub.apply(String.valueOf(unwrap(error))));
+                }
+            } else {
+                if (sharedDown.compareAndSet(true, false)) {
+                    LOG.info("{}: the shared rate limit answers again", platform);
+                }
+                wait = due.toNanos();
+            }
+            if (wait <= 0) {
+                send(call, grantedAt, exchange);
+                return;
+            }
+            if (clock.getAsLong() + wait - call.deadline > 0) {
+                bulkhead.release();
+                call.result.completeExceptionally(patienceSpent(null));
+                return;
+            }
+            CompletableFuture<Void> later = new CompletableFuture<>();
+            ScheduledFuture<?> timerTask = timer.schedule(() -> {
+                later.complete(null);
+            }, wait, TimeUnit.NANOSECONDS);
+            later.whenComplete((v, e) -> timerTask.cancel(false));
+            call.track(later).whenComplete((v, e) -> {
+                if (e != null || call.cancelled()) {
+                    bulkhead.release();
+                    failed(call, null, exchange);
+                } else {
+                    send(call, grantedAt, exchange);
+                }
+            });
         }));
     }
 
@@ -212,6 +283,9 @@ public final class CallChain {
         }
         if (failure instanceof RateLimitedException r && r.httpStatus().isPresent()) {
             limiter.refused(grantedAt, r.retryAfter().orElse(null));
+            if (permits != null && r.retryAfter().isPresent()) {
+                pauseShared(r.retryAfter().get());
+            }
         } else if (failure == null) {
             limiter.accepted(grantedAt);
         }
@@ -219,6 +293,18 @@ public final class CallChain {
             call.result.complete(response);
         } else {
             failed(call, failure, exchange);
+        }
+    }
+
+    /** Every caller on the account waits out a {@code Retry-After} one of them met. */
+    private void pauseShared(Duration pause) {
+        try {
+            permits.pause(bucket, pause).exceptionally(e -> {
+                LOG.debug("{}: could not pause the shared rate limit: {}", platform, scrub.apply(String.valueOf(e)));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("{}: could not pause the shared rate limit: {}", platform, scrub.apply(String.valueOf(e)));
         }
     }
 

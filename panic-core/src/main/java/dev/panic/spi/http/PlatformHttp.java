@@ -3,17 +3,24 @@ package dev.panic.spi.http;
 import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.http.HttpSettings;
+import dev.panic.http.PermitSource;
 import dev.panic.internal.SharedScheduler;
 import dev.panic.internal.http.Call;
 import dev.panic.internal.http.CallChain;
+import dev.panic.internal.http.DefaultPermits;
 import dev.panic.internal.http.Downloads;
 import dev.panic.internal.http.Exchange;
 import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Error answers become typed exceptions ({@link ApiErrors}). The key travels only in its
  * header, only to its origin; it is never logged, and every answer's body, streamed line and
  * quoted text is scrubbed of it ({@link Secret#scrub}) before the adapter sees it.
+ *
+ * <p>A platform with a key shares its rate limit with every process on the same account when a
+ * {@link PermitSource} is given ({@link Builder#permits}, or {@link PermitSource#shareByDefault}):
+ * its bucket is named by the platform and a fingerprint of the key's origin, the key and the
+ * configured limit ({@link #sharedBucket()}).
  */
 public final class PlatformHttp {
 
@@ -56,6 +68,7 @@ public final class PlatformHttp {
     private final Downloads downloads;
     private final String limitHeader;
     private final Duration limitWindow;
+    private final String bucket;
 
     private PlatformHttp(Builder b) {
         this.platform = b.platform;
@@ -64,7 +77,12 @@ public final class PlatformHttp {
         this.scheduler = b.scheduler;
         this.limitHeader = b.limitHeader;
         this.limitWindow = b.limitWindow;
-        this.chain = new CallChain(platform, settings, scheduler, b.clock, b.random, this::scrub);
+        PermitSource permits = b.permitsSet ? b.permits : DefaultPermits.get();
+        // An account is a key: a platform without one (a local server) has nothing to share.
+        this.bucket = permits == null || secret == null ? null : bucketName(platform, b.credentialsOrigin, secret,
+                settings.permitsPerSecond());
+        this.chain = new CallChain(platform, settings, scheduler, b.clock, b.random, this::scrub,
+                bucket == null ? null : permits, bucket);
         Map<String, String> headers = new LinkedHashMap<>(b.headers);
         headers.putIfAbsent("User-Agent", "panic-java/0.1");
         this.exchange = new Exchange(platform, settings, headers, secret, b.credentialsOrigin, b.keyHint, this::learn);
@@ -163,6 +181,35 @@ public final class PlatformHttp {
         });
     }
 
+    /**
+     * The shared rate-limit bucket this client draws its permits from, e.g. {@code openai:3fa94c0d1e2b7a56},
+     * or empty when it limits only this process's calls (no {@link PermitSource}, or no key).
+     */
+    public Optional<String> sharedBucket() {
+        return Optional.ofNullable(bucket);
+    }
+
+    /**
+     * {@code platform:} and 16 hex digits of SHA-256 over the key's origin, the key and the
+     * configured limit: the same for every process on the account, and no clue to the key. The
+     * limit keeps apart a platform's clients with limits of their own (Replicate's creates and reads).
+     */
+    private static String bucketName(String platform, URI origin, Secret key, double perSecond) {
+        String where = "";
+        if (origin != null) {
+            String scheme = String.valueOf(origin.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            int port = origin.getPort() >= 0 ? origin.getPort() : scheme.equals("https") ? 443 : 80;
+            where = scheme + "://" + String.valueOf(origin.getHost()).toLowerCase(java.util.Locale.ROOT) + ":" + port;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    ("panic rate limit\n" + where + "\n" + perSecond + "\n" + key.reveal()).getBytes(StandardCharsets.UTF_8));
+            return platform + ":" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
     /** Current in-flight and waiting counts, for tests and diagnostics. */
     public String loadDescription() {
         return chain.loadDescription();
@@ -186,6 +233,8 @@ public final class PlatformHttp {
         private ScheduledExecutorService scheduler = SharedScheduler.get();
         private LongSupplier clock = System::nanoTime;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private PermitSource permits;
+        private boolean permitsSet;
 
         private Builder(String platform) {
             this.platform = Objects.requireNonNull(platform, "platform");
@@ -258,6 +307,17 @@ public final class PlatformHttp {
         /** Numbers in [0, 1) that jitter is drawn from; random by default, fixed in tests. */
         public Builder random(DoubleSupplier numbers) {
             random = Objects.requireNonNull(numbers, "random");
+            return this;
+        }
+
+        /**
+         * Shares the platform's rate limit with every process on the same key through
+         * {@code source}; null limits only this process's calls. Unset, the process's default
+         * ({@link PermitSource#shareByDefault}) is used. A client without a key shares nothing.
+         */
+        public Builder permits(PermitSource source) {
+            permits = source;
+            permitsSet = true;
             return this;
         }
 

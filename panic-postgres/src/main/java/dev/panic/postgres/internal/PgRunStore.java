@@ -47,10 +47,17 @@ public final class PgRunStore implements RunStore, AutoCloseable {
     private final Db db;
     private final JsonCodec codec = new JsonCodec();
     private final Leases leases;
+    private final PgPermits permits;
 
     public PgRunStore(PgLocation location, int poolSize, Duration lease) {
         this.db = Db.open(location, poolSize);
         this.leases = new Leases(db, lease);
+        this.permits = new PgPermits(db);
+    }
+
+    /** The rate-limit buckets every process on this database shares. */
+    public PgPermits permits() {
+        return permits;
     }
 
     Db db() {
@@ -587,6 +594,7 @@ public final class PgRunStore implements RunStore, AutoCloseable {
     @Override
     public void close() {
         leases.close();
+        permits.close();
         db.close();
     }
 
