@@ -108,7 +108,7 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Run state</b> ({@link RunInfo}) is {@code {"id","status","stop_reason","started_at",
  * "finished_at","prediction_count","observations","parent","revision","network","initial_input",
  * "spec"}}, {@code network} being the model ids in node order and {@code spec} the
- * {@link RunSpecJson run spec}. Statuses are {@link RunStatus} names.
+ * {@link RunSpecJson run spec}. Statuses are {@link dev.panic.RunStatus} names.
  *
  * <p>Instances are immutable and thread-safe.
  */
