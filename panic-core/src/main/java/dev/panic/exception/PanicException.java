@@ -10,7 +10,7 @@ import java.util.Optional;
  * {@link ValidationException} (bad input to the library itself), {@link NotFoundException},
  * {@link InvalidAnswerException} (a model answered in the wrong shape),
  * {@link AuthenticationException}, {@link InvalidRequestException}, {@link ContentRejectedException},
- * {@link RateLimitedException}, {@link UnavailableException} and {@link TimeoutException}.
+ * {@link RateLimitedException}, {@link UnavailableException} and {@link CallTimeoutException}.
  * {@link #isRetriable()} says whether the same call may succeed if tried again later.
  *
  * <p>Messages say what is wrong and what to do. They never contain an API key.

@@ -61,7 +61,7 @@ import java.util.Optional;
  * an {@link dev.panic.exception.UnavailableException} (retriable) when the error asks to retry, and
  * an {@link dev.panic.exception.InvalidRequestException} otherwise; {@code aborted} (never started)
  * gives an {@code UnavailableException}; {@code canceled} by someone else gives a plain
- * {@link dev.panic.exception.PanicException}, or a {@link dev.panic.exception.TimeoutException}
+ * {@link dev.panic.exception.PanicException}, or a {@link dev.panic.exception.CallTimeoutException}
  * when a {@linkplain Builder#cancelAfter Cancel-After deadline} was set. HTTP errors are mapped by
  * the shared HTTP layer (401 → {@link dev.panic.exception.AuthenticationException} naming
  * {@code REPLICATE_API_TOKEN}, 404, 422 with Replicate's {@code detail}, 429 retried after
@@ -462,7 +462,7 @@ public final class ReplicatePlatform implements Platform {
 
         /**
          * How long a prediction may take from its creation before PANIC cancels it and fails the
-         * call with a {@link dev.panic.exception.TimeoutException}; 10 minutes by default.
+         * call with a {@link dev.panic.exception.CallTimeoutException}; 10 minutes by default.
          */
         public Builder predictionTimeout(Duration timeout) {
             this.predictionTimeout = positive(timeout, "predictionTimeout");

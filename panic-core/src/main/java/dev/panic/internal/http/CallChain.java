@@ -2,7 +2,7 @@ package dev.panic.internal.http;
 
 import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.http.HttpSettings;
 import dev.panic.spi.http.ApiRequest;
@@ -204,7 +204,7 @@ public final class CallChain {
         bulkhead.release();
         long took = clock.getAsLong() - sentAt;
         Throwable failure = error == null ? null : unwrap(error);
-        if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
+        if (failure instanceof UnavailableException || failure instanceof CallTimeoutException) {
             circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
         } else {
             // A 4xx or a cancel is no sign the platform is down.
@@ -297,7 +297,7 @@ public final class CallChain {
 
     /** A failure the platform answered after it may have acted on the request: a server error or timeout. */
     private static boolean mayHaveRun(PanicException p) {
-        return (p instanceof UnavailableException || p instanceof TimeoutException) && p.isRetriable();
+        return (p instanceof UnavailableException || p instanceof CallTimeoutException) && p.isRetriable();
     }
 
     private static boolean neverSent(Throwable t) {

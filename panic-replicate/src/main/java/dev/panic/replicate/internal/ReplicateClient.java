@@ -6,7 +6,7 @@ import dev.panic.Payload;
 import dev.panic.exception.ContentRejectedException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.spi.http.ApiErrors;
 import dev.panic.spi.http.ApiRequest;
@@ -337,7 +337,7 @@ public final class ReplicateClient {
         private void pollLater(PredictionResponse p, Duration wait) {
             if (System.nanoTime() + wait.toNanos() - deadline > 0) {
                 cancelRemotely("it ran past the prediction timeout");
-                result.completeExceptionally(new TimeoutException("replicate prediction " + p.id() + " of " + model
+                result.completeExceptionally(new CallTimeoutException("replicate prediction " + p.id() + " of " + model
                         + " did not finish within " + flow.predictionTimeout() + " (it was " + p.status()
                         + "), so it was cancelled; raise predictionTimeout for slow models"));
                 return;
@@ -411,7 +411,7 @@ public final class ReplicateClient {
         private PanicException canceled(PredictionResponse p) {
             String head = "replicate prediction " + p.id() + " of " + model + " was canceled on Replicate";
             if (flow.cancelAfter() != null) {
-                return new TimeoutException(head + ", most likely at its Cancel-After deadline of "
+                return new CallTimeoutException(head + ", most likely at its Cancel-After deadline of "
                         + flow.cancelAfter() + "; raise cancelAfter for slow models");
             }
             return new PanicException(head + " (by someone with access to the account, or at a deadline)");
