@@ -6,7 +6,6 @@ import dev.panic.spi.Platform;
 import dev.panic.spi.PlatformContext;
 import dev.panic.spi.PlatformProvider;
 import dev.panic.spi.EmbedderProvider;
-import dev.panic.embedding.Embedder;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Collections;

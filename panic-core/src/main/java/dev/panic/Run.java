@@ -1,6 +1,5 @@
 package dev.panic;
 
-import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.run.Launch;
 import dev.panic.store.RunStore;

@@ -187,7 +187,7 @@ final class RunWatch {
             return;
         }
         try {
-            store.store().saveAnalysis(Analyzer.defaults().analyse(run));
+            Analyzer.defaults().analyse(run).saveTo(store.store());
         } catch (RuntimeException e) {
             console.error("could not save the analysis of run " + run.id() + ": " + e.getMessage());
         }

@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * RunAnalysis a = Analyzer.defaults().withMatrixSize(128).analyse(Trajectory.of(store.read(id)));
- * store.saveAnalysis(a);
+ * a.saveTo(store);
  * }</pre>
  *
  * <p>Immutable and thread-safe.

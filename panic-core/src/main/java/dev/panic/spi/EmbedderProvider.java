@@ -1,6 +1,6 @@
 package dev.panic.spi;
 
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import java.util.List;
 import java.util.Optional;
 

@@ -6,7 +6,6 @@ import dev.panic.RunInfo;
 import dev.panic.RunStatus;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.RunStoreProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -174,7 +174,7 @@ class AnalyzerTest {
         RunAnalysis analysis = RunAnalysis.of(store.read(run.id()));
 
         // when
-        store.saveAnalysis(analysis);
+        analysis.saveTo(store);
 
         // then
         JsonNode json = new ObjectMapper().readTree(Files.readAllBytes(dir.resolve(run.id()).resolve("analysis.json")));
@@ -203,7 +203,7 @@ class AnalyzerTest {
         RunAnalysis orphan = new RunAnalysis("no-such-run", 0, List.of(), List.of(), List.of());
 
         // when / then
-        assertThatThrownBy(() -> store.saveAnalysis(orphan)).isInstanceOf(NotFoundException.class)
+        assertThatThrownBy(() -> orphan.saveTo(store)).isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("no-such-run");
     }
 }

@@ -3,7 +3,7 @@ package dev.panic.embeddings;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.embeddings.internal.AudioDescriptor;
 import dev.panic.embeddings.internal.WavReader;
 import dev.panic.exception.InvalidRequestException;

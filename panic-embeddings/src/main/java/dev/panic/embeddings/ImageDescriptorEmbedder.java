@@ -4,7 +4,7 @@ import dev.panic.spi.media.ImageDecoder;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.embeddings.internal.ImageDescriptor;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;

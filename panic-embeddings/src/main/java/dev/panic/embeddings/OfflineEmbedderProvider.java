@@ -1,6 +1,6 @@
 package dev.panic.embeddings;
 
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.spi.EmbedderProvider;
 import dev.panic.spi.PlatformContext;
 import java.util.List;

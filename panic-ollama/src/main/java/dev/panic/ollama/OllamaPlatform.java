@@ -3,7 +3,7 @@ package dev.panic.ollama;
 import dev.panic.Model;
 import dev.panic.ModelInfo;
 import dev.panic.Parameters;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
 import dev.panic.spi.http.Secret;

@@ -26,7 +26,7 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunEvent;
 import dev.panic.RunStatus;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;

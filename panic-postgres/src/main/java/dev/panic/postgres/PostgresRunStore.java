@@ -3,7 +3,6 @@ package dev.panic.postgres;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.ValidationException;
 import dev.panic.postgres.internal.PgLocation;
 import dev.panic.postgres.internal.PgRunStore;
@@ -182,8 +181,8 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
 
     /** Saves an analysis in {@code panic_analyses}, replacing the run's earlier one. */
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        store.saveAnalysis(analysis);
+    public void saveAnalysis(String runId, String json) {
+        store.saveAnalysis(runId, json);
     }
 
     /** The connection pool, for tests. */

@@ -1,6 +1,6 @@
 package dev.panic.postgres;
 
-import dev.panic.spi.RunStoreProvider;
+import dev.panic.store.RunStoreProvider;
 import dev.panic.store.RunStore;
 import java.util.List;
 

@@ -14,7 +14,7 @@ import dev.panic.Spec;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
 import dev.panic.Verdict;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;

@@ -5,7 +5,7 @@ import dev.panic.Model;
 import dev.panic.ModelId;
 import dev.panic.ModelInfo;
 import dev.panic.Parameters;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;

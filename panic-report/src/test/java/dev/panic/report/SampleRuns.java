@@ -6,7 +6,7 @@ import dev.panic.Payload;
 import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.detection.Detectors;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.embeddings.OfflineEmbedders;
 import dev.panic.store.RunStore;
 import dev.panic.store.StoredRun;

@@ -19,7 +19,7 @@ import dev.panic.RunStatus;
 import dev.panic.Spec;
 import dev.panic.StopReason;
 import dev.panic.StopRule;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;

@@ -113,7 +113,7 @@ public final class RunEngine implements Run {
     private final RuleBook rules;
     private final SimilarityTracker similarities;
     private final List<dev.panic.StopRule> observeRules;
-    private final List<dev.panic.embedding.Embedder> embedders;
+    private final List<dev.panic.Embedder> embedders;
     private final TextWindows texts;
     private final History history;
     private final Config.Models models;
@@ -158,7 +158,7 @@ public final class RunEngine implements Run {
 
     /** Everything a run starts from; {@link Launch} makes it. */
     record Start(String id, RunSpec spec, Lineage parent, Config config, List<dev.panic.StopRule> observeRules,
-                 List<dev.panic.embedding.Embedder> embedders, Duration embeddingTimeout, boolean forever,
+                 List<dev.panic.Embedder> embedders, Duration embeddingTimeout, boolean forever,
                  Clock clock, Instant startedAt, Family family, RunStore.Recorder recorder, Config.Models models,
                  Resumed resumed, SimilarityTracker similarities, int injectionsUsed, double spent,
                  dev.panic.Provenance provenance) {
@@ -1028,7 +1028,7 @@ public final class RunEngine implements Run {
         return models;
     }
 
-    List<dev.panic.embedding.Embedder> embedders() {
+    List<dev.panic.Embedder> embedders() {
         return embedders;
     }
 

@@ -8,7 +8,6 @@ import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunSpec;
 import dev.panic.RunStatus;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
@@ -348,22 +347,16 @@ public final class DirectoryRunStore implements RunStore {
      * @throws NotFoundException if the run has no folder here
      */
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        if (analysis == null) {
-            throw new ValidationException("cannot save a null analysis");
+    public void saveAnalysis(String runId, String analysisJson) {
+        if (analysisJson == null) {
+            throw new ValidationException("cannot save a null analysis of run '" + runId + "'");
         }
-        String runId = RunFolderLayout.checkRunId(analysis.runId());
+        RunFolderLayout.checkRunId(runId);
         Path runDir = root.resolve(runId);
         if (!Files.isRegularFile(runDir.resolve(RunFolderLayout.RUN_FILE))) {
             throw notFound(runId);
         }
-        byte[] json;
-        try {
-            json = codec.mapper().writeValueAsBytes(codec.encodeAnalysis(analysis));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PanicException("could not encode the analysis of run '" + runId + "' as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+        byte[] json = analysisJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         StoreFiles.writeAtomically(runDir.resolve(RunFolderLayout.ANALYSIS_FILE), out -> out.write(json),
                 "the analysis of run '" + runId + "'");
     }

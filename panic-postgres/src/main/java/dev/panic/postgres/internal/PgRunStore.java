@@ -8,7 +8,6 @@ import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunStatus;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
@@ -181,18 +180,11 @@ public final class PgRunStore implements RunStore, AutoCloseable {
     }
 
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        if (analysis == null) {
-            throw new ValidationException("cannot save a null analysis");
+    public void saveAnalysis(String runId, String json) {
+        if (json == null) {
+            throw new ValidationException("cannot save a null analysis of run '" + runId + "'");
         }
-        String runId = RunFolderLayout.checkRunId(analysis.runId());
-        String json;
-        try {
-            json = codec.mapper().writeValueAsString(codec.encodeAnalysis(analysis));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PanicException("could not encode the analysis of run '" + runId + "' as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+        RunFolderLayout.checkRunId(runId);
         int saved = db.transaction("save the analysis of run '" + runId + "'", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO panic_analyses (run_id, saved_at, analysis)"
                     + " SELECT id, now(), ?::json FROM panic_runs WHERE id = ?"

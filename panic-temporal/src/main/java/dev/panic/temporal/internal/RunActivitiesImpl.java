@@ -11,7 +11,7 @@ import dev.panic.Platforms;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.PanicException;
 import dev.panic.internal.store.JsonCodec;
 import dev.panic.store.RunStore;

@@ -3,7 +3,7 @@ package dev.panic.web.internal;
 import dev.panic.Modality;
 import dev.panic.ModelInfo;
 import dev.panic.Platforms;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.spi.Platform;
 import dev.panic.spi.Readiness;
 import java.time.Duration;

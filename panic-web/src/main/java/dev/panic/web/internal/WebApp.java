@@ -21,7 +21,7 @@ import dev.panic.RunInfo;
 import dev.panic.RunSpec;
 import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;

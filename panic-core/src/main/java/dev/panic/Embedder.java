@@ -1,8 +1,5 @@
-package dev.panic.embedding;
+package dev.panic;
 
-import dev.panic.Embedding;
-import dev.panic.Modality;
-import dev.panic.Payload;
 import dev.panic.exception.ValidationException;
 import java.util.List;
 import java.util.Set;
