@@ -48,11 +48,22 @@ public class PanicException extends RuntimeException {
      * {@code PanicException} that keeps it as its cause.
      */
     public static PanicException from(Throwable t) {
+        t = unwrap(t);
+        return t instanceof PanicException p ? p : new PanicException(String.valueOf(t), t);
+    }
+
+    /**
+     * The failure behind the wrappers futures add: the cause of a
+     * {@link java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException},
+     * repeatedly; anything else (a {@link java.util.concurrent.CancellationException} included) as it is.
+     * The one place this unwrapping is written; use it wherever a future's failure is handled.
+     */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        return t instanceof PanicException p ? p : new PanicException(String.valueOf(t), t);
+        return t;
     }
 
     /** True if the same call may succeed when tried again later. */

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -381,11 +380,7 @@ public final class ReplicateClient {
         }
 
         private void fail(Throwable error) {
-            Throwable t = error;
-            while (t instanceof CompletionException && t.getCause() != null) {
-                t = t.getCause();
-            }
-            result.completeExceptionally(PanicException.from(t));
+            result.completeExceptionally(PanicException.from(error));
         }
 
         /**
