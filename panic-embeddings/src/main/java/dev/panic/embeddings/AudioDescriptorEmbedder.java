@@ -5,7 +5,7 @@ import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.Embedder;
 import dev.panic.embeddings.internal.AudioDescriptor;
-import dev.panic.embeddings.internal.WavReader;
+import dev.panic.spi.media.AudioDecoder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
@@ -40,10 +40,11 @@ import java.util.concurrent.CompletableFuture;
  * a vector of their own (only the loudness block), so a loop that fades out is seen to stop
  * changing; between silence and sound the cosine is low.
  *
- * <p><b>Formats.</b> 16-bit PCM WAV only, at any sample rate from 1 to 768 kHz and any number of
- * channels (averaged to mono), plain or WAVE_FORMAT_EXTENSIBLE, identified by content, not by
- * media type. Anything else (MP3, FLAC, Ogg, 8-, 24-bit or float WAV) fails with an
- * {@link InvalidRequestException} saying so; convert it first.
+ * <p><b>Formats.</b> PCM WAV (8-, 16-, 24-, 32-bit integer or 32-bit float samples, read with
+ * {@code javax.sound.sampled} through {@link dev.panic.spi.media.AudioDecoder}), at any sample rate
+ * from 1 to 768 kHz and any number of channels (averaged to mono), plain or WAVE_FORMAT_EXTENSIBLE,
+ * identified by content, not by media type. Anything else (MP3, FLAC, Ogg, compressed WAV) fails
+ * with an {@link InvalidRequestException} saying so; convert it first.
  *
  * <p><b>Threads.</b> Immutable and thread-safe. {@link #embedAll} computes in the calling thread,
  * one clip after another, and returns an already completed future: a few seconds of sound take a
@@ -86,7 +87,7 @@ public final class AudioDescriptorEmbedder implements Embedder {
      *
      * @return an already completed future of one unit-length vector per clip, in input order; or a
      *         failed one with an {@link InvalidRequestException} naming the first clip that is not
-     *         16-bit PCM WAV, what it is instead and what is supported
+     *         PCM WAV, what it is instead and what is supported
      * @throws ValidationException at once if an input is null or not audio
      */
     @Override
@@ -95,7 +96,7 @@ public final class AudioDescriptorEmbedder implements Embedder {
         List<Embedding> out = new ArrayList<>(inputs.size());
         try {
             for (int i = 0; i < inputs.size(); i++) {
-                WavReader.Pcm pcm = WavReader.read((Payload.Audio) inputs.get(i), ID + " input " + i);
+                AudioDecoder.Samples pcm = AudioDecoder.decode((Payload.Audio) inputs.get(i), ID + " input " + i);
                 out.add(Embedding.of(AudioDescriptor.describe(pcm)));
             }
         } catch (PanicException e) {
