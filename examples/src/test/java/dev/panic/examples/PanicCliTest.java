@@ -124,6 +124,22 @@ class PanicCliTest {
     }
 
     @Test
+    void should_start_from_a_webp_file() throws Exception {
+        // given: a real WebP (cwebp, quality 80) of a red circle on blue
+        Path webp = dir.resolve("start.webp");
+        try (var in = PanicCliTest.class.getResourceAsStream("/circle.webp")) {
+            Files.write(webp, in.readAllBytes());
+        }
+
+        // when
+        int code = panic("run", "--no-save", "-s", "2", "-n", "sim:describer,sim:painter", "-i", webp.toString());
+
+        // then: the describer saw the picture
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("input:   image/webp").contains("red").contains("blue");
+    }
+
+    @Test
     void should_list_platforms_and_models_with_modalities() {
         int code = panic("models");
 
