@@ -136,7 +136,7 @@ class PanicCliTest {
 
         // then: the describer saw the picture
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("input:   image/webp").contains("red").contains("blue");
+        assertThat(out.toString()).contains("input:   image/webp").contains("red circle");
     }
 
     @Test
