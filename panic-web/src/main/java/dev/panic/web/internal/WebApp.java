@@ -85,7 +85,7 @@ public final class WebApp implements AutoCloseable {
         this.platforms = platforms;
         this.host = host;
         this.catalogue = new Catalogue(platforms);
-        this.json = RunJson.builder().mediaUrls((run, sha, type) -> run == null ? null : "/media/" + run + "/" + sha)
+        this.json = RunJson.builder().mediaUrls((run, sha, type) -> Optional.ofNullable(run).map(r -> "/media/" + r + "/" + sha))
                 .embeddings(false).build();
         this.media = new MediaIndex(store);
         this.live = new LiveRuns(store, json, media);
