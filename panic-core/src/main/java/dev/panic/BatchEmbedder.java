@@ -3,6 +3,7 @@ package dev.panic;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.spi.Futures;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +69,33 @@ public abstract class BatchEmbedder implements Embedder {
      * @throws ValidationException at once for an input it can tell is wrong without working on it
      */
     protected abstract CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs);
+
+    /** What {@link #eachNow} runs on one input. */
+    @FunctionalInterface
+    protected interface Each {
+        /**
+         * @param index the input's place in the batch, for messages
+         * @throws PanicException saying what is wrong with the input
+         */
+        Embedding embed(int index, Payload input);
+    }
+
+    /**
+     * Embeds the inputs one by one in the calling thread, for embedders whose work per input is a
+     * few milliseconds of CPU: an already completed future, or a failed one with the first
+     * {@link PanicException} thrown.
+     */
+    protected static CompletableFuture<List<Embedding>> eachNow(List<? extends Payload> inputs, Each each) {
+        List<Embedding> out = new ArrayList<>(inputs.size());
+        try {
+            for (int i = 0; i < inputs.size(); i++) {
+                out.add(each.embed(i, inputs.get(i)));
+            }
+        } catch (PanicException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.completedFuture(out);
+    }
 
     @Override
     public final CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {

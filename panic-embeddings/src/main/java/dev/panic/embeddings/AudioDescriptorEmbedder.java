@@ -7,9 +7,7 @@ import dev.panic.BatchEmbedder;
 import dev.panic.embeddings.internal.AudioDescriptor;
 import dev.panic.spi.media.AudioDecoder;
 import dev.panic.exception.InvalidRequestException;
-import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,20 +72,7 @@ public final class AudioDescriptorEmbedder extends BatchEmbedder {
      */
     @Override
     protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
-        List<Embedding> out = new ArrayList<>(inputs.size());
-        try {
-            for (int i = 0; i < inputs.size(); i++) {
-                AudioDecoder.Samples pcm = AudioDecoder.decode((Payload.Audio) inputs.get(i), ID + " input " + i);
-                out.add(Embedding.of(AudioDescriptor.describe(pcm)));
-            }
-        } catch (PanicException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return CompletableFuture.completedFuture(List.copyOf(out));
-    }
-
-    @Override
-    public String toString() {
-        return "AudioDescriptorEmbedder[" + ID + ", " + DIMENSION + " dims]";
+        return eachNow(inputs, (i, input) -> Embedding.of(AudioDescriptor.describe(
+                AudioDecoder.decode((Payload.Audio) input, ID + " input " + i))));
     }
 }

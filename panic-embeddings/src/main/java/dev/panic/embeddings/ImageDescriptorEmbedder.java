@@ -7,9 +7,7 @@ import dev.panic.Payload;
 import dev.panic.BatchEmbedder;
 import dev.panic.embeddings.internal.ImageDescriptor;
 import dev.panic.exception.InvalidRequestException;
-import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,21 +72,7 @@ public final class ImageDescriptorEmbedder extends BatchEmbedder {
      */
     @Override
     protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
-        List<Embedding> out = new ArrayList<>(inputs.size());
-        try {
-            for (int i = 0; i < inputs.size(); i++) {
-                Payload.Image image = (Payload.Image) inputs.get(i);
-                ImageDecoder.Pixels pixels = ImageDecoder.decode(image, ID + " input " + i);
-                out.add(Embedding.of(ImageDescriptor.describe(pixels)));
-            }
-        } catch (PanicException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return CompletableFuture.completedFuture(List.copyOf(out));
-    }
-
-    @Override
-    public String toString() {
-        return "ImageDescriptorEmbedder[" + ID + ", " + DIMENSION + " dims]";
+        return eachNow(inputs, (i, input) -> Embedding.of(ImageDescriptor.describe(
+                ImageDecoder.decode((Payload.Image) input, ID + " input " + i))));
     }
 }

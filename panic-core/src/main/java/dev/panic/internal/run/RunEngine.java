@@ -424,31 +424,7 @@ public final class RunEngine implements Run {
     }
 
     private Template.Context context(String input, int sequence) {
-        return new Template.Context() {
-            @Override
-            public String input() {
-                return input;
-            }
-
-            @Override
-            public String initial() {
-                if (spec.input() instanceof Payload.Text t) {
-                    return t.text();
-                }
-                throw new ValidationException("a template uses {initial}, but the run's initial input is "
-                        + spec.input().modality() + ", not text");
-            }
-
-            @Override
-            public List<String> last(String node, int count) {
-                return texts.last(node, count);
-            }
-
-            @Override
-            public int step() {
-                return sequence;
-            }
-        };
+        return Template.Context.of(spec.input(), input, sequence, texts::last);
     }
 
     // ---------------------------------------------------------------- answers

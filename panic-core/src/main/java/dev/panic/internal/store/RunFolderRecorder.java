@@ -154,13 +154,7 @@ final class RunFolderRecorder implements RunStore.Recorder {
 
     @Override
     public synchronized void update(RunInfo info) {
-        if (info == null) {
-            throw new ValidationException("cannot save a null run info");
-        }
-        if (!runId.equals(info.id())) {
-            throw new ValidationException("run info is for run '" + info.id() + "', not for run '" + runId
-                    + "' that this recorder saves");
-        }
+        RunFolderLayout.checkInfoFor(runId, info);
         checkOpen();
         byte[] json;
         try {
