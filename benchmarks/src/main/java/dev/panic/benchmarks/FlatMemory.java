@@ -14,7 +14,7 @@ import dev.panic.RunStatus;
 import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
 import dev.panic.embeddings.OfflineEmbedders;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.panic.RunStatus;
 import dev.panic.http.HttpSettings;
 import dev.panic.openai.OpenAiPlatform;
 import dev.panic.replicate.ReplicatePlatform;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -9,7 +9,7 @@ import dev.panic.RunStatus;
 import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.analysis.Analyzer;
-import dev.panic.spi.Readiness;
+import dev.panic.Readiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panic.Payload;
 import dev.panic.Platforms;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

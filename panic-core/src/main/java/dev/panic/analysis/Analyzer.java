@@ -18,7 +18,7 @@ import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.detect.SimilarityTracker;
 import dev.panic.internal.detect.Vectors;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

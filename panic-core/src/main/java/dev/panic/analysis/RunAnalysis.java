@@ -4,8 +4,8 @@ import dev.panic.Modality;
 import dev.panic.Run;
 import dev.panic.StopReason;
 import dev.panic.internal.analysis.AnalysisJson;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.util.List;
 import java.util.Optional;
 

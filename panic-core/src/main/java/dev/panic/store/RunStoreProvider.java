@@ -1,5 +1,7 @@
 package dev.panic.store;
 
+import dev.panic.RunStore;
+
 import java.util.List;
 
 /**

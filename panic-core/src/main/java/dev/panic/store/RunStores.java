@@ -1,5 +1,7 @@
 package dev.panic.store;
 
+import dev.panic.RunStore;
+
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;

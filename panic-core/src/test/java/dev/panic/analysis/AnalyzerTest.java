@@ -24,7 +24,7 @@ import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.detection.Detectors;
 import dev.panic.exception.NotFoundException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.testing.TestEmbedders;
 import dev.panic.testing.Trajectories;
 import java.nio.file.Files;

@@ -30,7 +30,7 @@ import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

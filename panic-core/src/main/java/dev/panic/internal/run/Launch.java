@@ -25,7 +25,7 @@ import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.SharedScheduler;
 import dev.panic.internal.detect.SimilarityTracker;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

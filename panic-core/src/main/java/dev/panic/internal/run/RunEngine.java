@@ -21,7 +21,7 @@ import dev.panic.Template;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.detect.SimilarityTracker;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

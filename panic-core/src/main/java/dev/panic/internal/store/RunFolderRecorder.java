@@ -11,7 +11,7 @@ import dev.panic.RunInfo;
 import dev.panic.Verdict;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -14,7 +14,7 @@ import dev.panic.spi.http.Json;
 import dev.panic.spi.http.PlatformHttp;
 import dev.panic.spi.http.Secret;
 import dev.panic.ollama.PullProgress;
-import dev.panic.spi.Readiness;
+import dev.panic.Readiness;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;

@@ -10,7 +10,7 @@ import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.store.JsonCodec;
 import dev.panic.internal.store.RunFolderLayout;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.Connection;

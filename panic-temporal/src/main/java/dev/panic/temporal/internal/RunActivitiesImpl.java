@@ -14,7 +14,7 @@ import dev.panic.RunInfo;
 import dev.panic.Embedder;
 import dev.panic.exception.PanicException;
 import dev.panic.internal.store.JsonCodec;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;

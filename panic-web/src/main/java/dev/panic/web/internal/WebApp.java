@@ -27,7 +27,7 @@ import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.json.RunJson;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

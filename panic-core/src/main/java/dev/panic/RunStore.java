@@ -1,4 +1,4 @@
-package dev.panic.store;
+package dev.panic;
 
 import dev.panic.Embedding;
 import dev.panic.Prediction;
