@@ -148,20 +148,14 @@ public final class Model {
             return CompletableFuture.failedFuture(new PanicException("model '" + id() + "' returned no future; this is a bug in its platform"));
         }
         CompletableFuture<ModelOutput> source = future;
-        CompletableFuture<ModelOutput> checked = source.thenApply(out -> {
+        // Cancelling what the caller holds must reach the platform's future, which may cancel remote work.
+        return dev.panic.spi.Futures.linked(source, out -> {
             if (out.payload().modality() != output()) {
                 throw new PanicException("model '" + id() + "' should output " + output() + " but gave "
                         + out.payload().modality() + "; this is a bug in its platform");
             }
             return out;
         });
-        // Cancelling what the caller holds must reach the platform's future, which may cancel remote work.
-        checked.whenComplete((out, error) -> {
-            if (checked.isCancelled()) {
-                source.cancel(true);
-            }
-        });
-        return checked;
     }
 
     /** One place for every platform: a schema reaches only a model that can use it, and only as an object. */

@@ -2,7 +2,7 @@ package dev.panic;
 
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
-import dev.panic.internal.store.RingIds;
+import dev.panic.internal.RingIds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

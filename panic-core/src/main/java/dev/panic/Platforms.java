@@ -2,11 +2,6 @@ package dev.panic;
 
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
-import dev.panic.spi.EmbedderProvider;
-import dev.panic.embedding.Embedder;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Collections;

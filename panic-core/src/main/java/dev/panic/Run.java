@@ -1,9 +1,7 @@
 package dev.panic;
 
-import dev.panic.embedding.Embedder;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.run.Launch;
-import dev.panic.store.RunStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param id           the run id
  * @param spec         everything needed to run it again, as it was started (steering changes are
- *                     its {@linkplain dev.panic.store.StoredRun#revisions() revisions})
+ *                     its {@linkplain dev.panic.StoredRun#revisions() revisions})
  * @param status       where it is in its life ({@link RunStatus#INTERRUPTED} when read back from a
  *                     store whose writer has gone)
  * @param stopReason   why it ended; null while it runs

@@ -73,6 +73,45 @@ public final class Template {
 
         /** The sequence number of the prediction about to be made. */
         int step();
+
+        /** Where {@link #of} finds a node's last outputs. */
+        @FunctionalInterface
+        interface History {
+            /** The last {@code count} text outputs of {@code node}, oldest first (fewer if there are fewer). */
+            List<String> last(String node, int count);
+        }
+
+        /**
+         * A context for a run's step: {@code {initial}} is the run's initial input when it is text
+         * (and a {@link ValidationException} saying so when it is not).
+         */
+        static Context of(Payload initial, String input, int step, History history) {
+            return new Context() {
+                @Override
+                public String input() {
+                    return input;
+                }
+
+                @Override
+                public String initial() {
+                    if (initial instanceof Payload.Text t) {
+                        return t.text();
+                    }
+                    throw new ValidationException("a template uses {initial}, but the run's initial input is "
+                            + initial.modality() + ", not text");
+                }
+
+                @Override
+                public List<String> last(String node, int count) {
+                    return history.last(node, count);
+                }
+
+                @Override
+                public int step() {
+                    return step;
+                }
+            };
+        }
     }
 
     private final String text;

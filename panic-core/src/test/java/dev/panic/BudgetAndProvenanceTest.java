@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panic.exception.ValidationException;
 import dev.panic.json.RunSpecJson;
-import dev.panic.store.RunStore;
 import dev.panic.testing.TestEmbedders;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,9 +2,6 @@ package dev.panic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.panic.embedding.Embedder;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
 import dev.panic.testing.TestEmbedders;
 import java.nio.file.Path;
 import java.time.Duration;

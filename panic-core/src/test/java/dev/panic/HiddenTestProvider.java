@@ -1,10 +1,6 @@
 package dev.panic;
 
 import dev.panic.exception.NotFoundException;
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
-import dev.panic.spi.Readiness;
 import java.util.List;
 
 /**

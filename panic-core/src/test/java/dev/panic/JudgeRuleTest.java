@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.panic.exception.ValidationException;
 import dev.panic.json.RunSpecJson;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

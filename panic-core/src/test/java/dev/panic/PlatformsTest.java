@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.PlatformContext;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ class PlatformsTest {
     void should_find_a_provider_that_only_the_context_class_loader_can_see(@TempDir Path dir) throws Exception {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
-        Files.writeString(services.resolve("dev.panic.spi.PlatformProvider"),
+        Files.writeString(services.resolve("dev.panic.PlatformProvider"),
                 "# a broken entry must not hide the good one\ndev.panic.NoSuchProvider\ndev.panic.HiddenTestProvider\n");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader kernelLoader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, before)) {

@@ -9,8 +9,6 @@ import dev.panic.detection.Detectors;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.json.RunSpecJson;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
 import dev.panic.testing.TestEmbedders;
 import dev.panic.testing.TestPlatform;
 import java.io.IOException;

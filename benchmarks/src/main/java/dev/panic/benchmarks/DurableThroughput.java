@@ -9,7 +9,7 @@ import dev.panic.RunStatus;
 import dev.panic.postgres.PostgresCluster;
 import dev.panic.postgres.PostgresRunStore;
 import dev.panic.simulator.SimulatorPlatform;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.temporal.JavaProcess;
 import dev.panic.temporal.TemporalRun;
 import dev.panic.temporal.TemporalRuns;

@@ -6,7 +6,7 @@ import dev.panic.Payload;
 import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunStatus;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

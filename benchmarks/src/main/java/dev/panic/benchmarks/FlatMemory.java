@@ -14,7 +14,7 @@ import dev.panic.RunStatus;
 import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
 import dev.panic.embeddings.OfflineEmbedders;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -80,14 +80,14 @@ public final class FlatMemory {
                 .add(platforms.model("sim:painter", Parameters.of("size", size)))
                 .add(platforms.model("sim:describer"))
                 .build();
-        List<dev.panic.embedding.Embedder> embedders = minilm
+        List<dev.panic.Embedder> embedders = minilm
                 ? List.of(OfflineEmbedders.text(), OfflineEmbedders.image()) : List.of(OfflineEmbedders.image());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         Set<String> pictures = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long start = System.nanoTime();
         Run run = Run.builder(net, Payload.text("a small red circle at the top on a blue background"))
                 .maxSteps(steps)
-                .embedWith(embedders.toArray(dev.panic.embedding.Embedder[]::new))
+                .embedWith(embedders.toArray(dev.panic.Embedder[]::new))
                 .observe(StopRule.exactRepeat())
                 .observe(Detectors.normalisedRepeat())
                 .observe(Detectors.fixedPoint().build())

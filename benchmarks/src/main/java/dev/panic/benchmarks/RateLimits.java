@@ -12,7 +12,7 @@ import dev.panic.openai.OpenAiPlatform;
 import dev.panic.postgres.PostgresCluster;
 import dev.panic.postgres.PostgresRunStore;
 import dev.panic.replicate.ReplicatePlatform;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -12,11 +12,11 @@ import dev.panic.analysis.DecayFit;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.analysis.SeriesAnalysis;
 import dev.panic.analysis.Trajectory;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.embeddings.OfflineEmbedders;
 import dev.panic.exception.NotFoundException;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ final class AnalyseCommand implements Callable<Integer> {
                 print(analysis);
                 trajectories.add(t);
                 try {
-                    run.store().saveAnalysis(analysis);
+                    analysis.saveTo(run.store());
                 } catch (RuntimeException e) {
                     console.error("warning: could not save the analysis of run " + analysis.runId() + ": "
                             + e.getMessage());

@@ -3,7 +3,7 @@ package dev.panic.examples;
 import dev.panic.Modality;
 import dev.panic.Model;
 import dev.panic.Network;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.embeddings.OfflineEmbedders;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -8,7 +8,7 @@ import dev.panic.recipes.experiment.Experiment;
 import dev.panic.recipes.experiment.ExperimentReport;
 import dev.panic.recipes.experiment.ExperimentSpec;
 import dev.panic.recipes.experiment.PlannedRun;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.panic.examples;
 
 import dev.panic.store.FakePanicExport;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

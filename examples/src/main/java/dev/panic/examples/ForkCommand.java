@@ -7,7 +7,7 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunInfo;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.panic.examples;
 
 import dev.panic.ModelInfo;
 import dev.panic.Platforms;
-import dev.panic.spi.Platform;
-import dev.panic.spi.Readiness;
+import dev.panic.Platform;
+import dev.panic.Readiness;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;

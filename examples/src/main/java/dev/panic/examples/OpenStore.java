@@ -1,6 +1,6 @@
 package dev.panic.examples;
 
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.store.RunStores;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.panic.examples;
 import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunInfo;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;

@@ -12,7 +12,7 @@ import dev.panic.RunSpec;
 import dev.panic.json.RunSpecJson;
 import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.panic.RunStatus;
 import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.analysis.Analyzer;
-import dev.panic.spi.Readiness;
+import dev.panic.Readiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,7 +187,7 @@ final class RunWatch {
             return;
         }
         try {
-            store.store().saveAnalysis(Analyzer.defaults().analyse(run));
+            Analyzer.defaults().analyse(run).saveTo(store.store());
         } catch (RuntimeException e) {
             console.error("could not save the analysis of run " + run.id() + ": " + e.getMessage());
         }

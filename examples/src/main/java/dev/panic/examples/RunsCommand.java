@@ -2,7 +2,7 @@ package dev.panic.examples;
 
 import dev.panic.RunInfo;
 import dev.panic.StopReason;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.panic.recipes.Socratic;
 import dev.panic.recipes.SocraticEvaluation;
 import dev.panic.recipes.SocraticResult;
 import dev.panic.recipes.experiment.ExperimentSpec;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

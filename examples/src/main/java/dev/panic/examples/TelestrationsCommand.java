@@ -6,7 +6,7 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.exception.PanicException;
 import dev.panic.recipes.Telestrations;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package dev.panic.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.panic.Platforms;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;

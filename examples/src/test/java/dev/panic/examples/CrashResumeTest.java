@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.RunStatus;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 
 import java.io.IOException;
 import java.nio.file.Files;

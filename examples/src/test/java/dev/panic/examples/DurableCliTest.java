@@ -7,7 +7,7 @@ import dev.panic.Prediction;
 import dev.panic.RunStatus;
 import dev.panic.postgres.PostgresCluster;
 import dev.panic.postgres.PostgresRunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import dev.panic.temporal.JavaProcess;
 import dev.panic.temporal.TemporalTestServer;
 import java.io.PrintWriter;

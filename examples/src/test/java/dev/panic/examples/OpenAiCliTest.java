@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.panic.Platforms;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

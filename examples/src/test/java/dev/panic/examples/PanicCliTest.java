@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panic.Payload;
 import dev.panic.Platforms;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -121,6 +121,22 @@ class PanicCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("input:   image/png").contains("#0 sim:describer");
+    }
+
+    @Test
+    void should_start_from_a_webp_file() throws Exception {
+        // given: a real WebP (cwebp, quality 80) of a red circle on blue
+        Path webp = dir.resolve("start.webp");
+        try (var in = PanicCliTest.class.getResourceAsStream("/circle.webp")) {
+            Files.write(webp, in.readAllBytes());
+        }
+
+        // when
+        int code = panic("run", "--no-save", "-s", "2", "-n", "sim:describer,sim:painter", "-i", webp.toString());
+
+        // then: the describer saw the picture
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("input:   image/webp").contains("red circle");
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.panic.Platforms;
 
 import dev.panic.RunInfo;
 import dev.panic.RunStatus;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -18,7 +18,7 @@ import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.detect.SimilarityTracker;
 import dev.panic.internal.detect.Vectors;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * RunAnalysis a = Analyzer.defaults().withMatrixSize(128).analyse(Trajectory.of(store.read(id)));
- * store.saveAnalysis(a);
+ * a.saveTo(store);
  * }</pre>
  *
  * <p>Immutable and thread-safe.

@@ -3,13 +3,15 @@ package dev.panic.analysis;
 import dev.panic.Modality;
 import dev.panic.Run;
 import dev.panic.StopReason;
-import dev.panic.store.StoredRun;
+import dev.panic.internal.analysis.AnalysisJson;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What one run did, worked out from its predictions and their vectors by an {@link Analyzer}.
- * Save it beside the run with {@link dev.panic.store.RunStore#saveAnalysis(RunAnalysis)}.
+ * Save it beside the run with {@link #saveTo(RunStore)}.
  *
  * @param runId       the run
  * @param predictions how many predictions were analysed (failed ones included)
@@ -31,6 +33,21 @@ public record RunAnalysis(String runId, int predictions, List<SeriesAnalysis> se
     /** Analyses a run (a snapshot, if it is still going) with {@link Analyzer#defaults()}. */
     public static RunAnalysis of(Run run) {
         return Analyzer.defaults().analyse(Trajectory.of(run));
+    }
+
+    /** This analysis as JSON, the {@code analysis.json} document a store keeps. */
+    public String toJson() {
+        return AnalysisJson.encode(this);
+    }
+
+    /**
+     * Saves this analysis beside its run in {@code store}, replacing an earlier one.
+     *
+     * @throws dev.panic.exception.NotFoundException if the store has no run {@link #runId()}
+     * @throws UnsupportedOperationException if the store does not keep analyses
+     */
+    public void saveTo(RunStore store) {
+        store.saveAnalysis(runId, toJson());
     }
 
     /** Analyses a saved run with {@link Analyzer#defaults()}. */

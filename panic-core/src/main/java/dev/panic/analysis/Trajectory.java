@@ -4,7 +4,7 @@ import dev.panic.ModelId;
 import dev.panic.Prediction;
 import dev.panic.Run;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.util.List;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Optional;
  * {@link ValidationException} (bad input to the library itself), {@link NotFoundException},
  * {@link InvalidAnswerException} (a model answered in the wrong shape),
  * {@link AuthenticationException}, {@link InvalidRequestException}, {@link ContentRejectedException},
- * {@link RateLimitedException}, {@link UnavailableException} and {@link TimeoutException}.
+ * {@link RateLimitedException}, {@link UnavailableException} and {@link CallTimeoutException}.
  * {@link #isRetriable()} says whether the same call may succeed if tried again later.
  *
  * <p>Messages say what is wrong and what to do. They never contain an API key.
@@ -48,11 +48,22 @@ public class PanicException extends RuntimeException {
      * {@code PanicException} that keeps it as its cause.
      */
     public static PanicException from(Throwable t) {
+        t = unwrap(t);
+        return t instanceof PanicException p ? p : new PanicException(String.valueOf(t), t);
+    }
+
+    /**
+     * The failure behind the wrappers futures add: the cause of a
+     * {@link java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException},
+     * repeatedly; anything else (a {@link java.util.concurrent.CancellationException} included) as it is.
+     * The one place this unwrapping is written; use it wherever a future's failure is handled.
+     */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        return t instanceof PanicException p ? p : new PanicException(String.valueOf(t), t);
+        return t;
     }
 
     /** True if the same call may succeed when tried again later. */

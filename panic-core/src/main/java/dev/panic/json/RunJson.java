@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -132,9 +133,9 @@ public final class RunJson {
          * @param runId     the run whose record holds the payload, or null when written outside a run
          * @param sha256    the content's lower-case hex SHA-256
          * @param mediaType its media type, e.g. {@code image/png}
-         * @return the URL, absolute or relative to the page; null for none
+         * @return the URL, absolute or relative to the page; empty for none
          */
-        String url(String runId, String sha256, String mediaType);
+        Optional<String> url(String runId, String sha256, String mediaType);
     }
 
     /** Gives the bytes of a media payload read back from JSON, when they are first read. */
@@ -444,10 +445,9 @@ public final class RunJson {
         if (n instanceof ObjectNode o) {
             if (o.has("sha256") && o.has("media_type") && o.has("file")) {
                 o.remove("file");
-                String url = urls == null ? null : urls.url(runId, o.get("sha256").textValue(),
-                        o.get("media_type").textValue());
-                if (url != null) {
-                    o.put("url", url);
+                if (urls != null) {
+                    urls.url(runId, o.get("sha256").textValue(), o.get("media_type").textValue())
+                            .ifPresent(url -> o.put("url", url));
                 }
                 return;
             }

@@ -17,7 +17,7 @@ import java.util.Base64;
 /**
  * Run specs as JSON: what {@code panic run --spec FILE} reads, what a run store saves in
  * {@code run.json}, what a frontend or an experiment sends. The format is the {@code spec} object
- * of {@link dev.panic.store.RunStore#directory a directory store's} {@code run.json}:
+ * of {@link dev.panic.RunStore#directory a directory store's} {@code run.json}:
  * <pre>{@code
  * {
  *   "network": {

@@ -1,12 +1,12 @@
 package dev.panic.simulator;
 
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
+import dev.panic.Platform;
+import dev.panic.PlatformContext;
+import dev.panic.PlatformProvider;
 
 /**
  * Makes the offline simulator platform discoverable: {@code Platforms.discover().platform("sim")}.
- * Listed in panic-core's {@code META-INF/services/dev.panic.spi.PlatformProvider}.
+ * Listed in panic-core's {@code META-INF/services/dev.panic.PlatformProvider}.
  */
 public final class SimulatorPlatformProvider implements PlatformProvider {
 

@@ -53,7 +53,7 @@
  *     tones, others a tone from their hash.</td>
  *     <td rowspan="2">synth and listener reach a fixed point at once</td></tr>
  * <tr><td>{@code sim:listener}</td><td>audio</td><td>text</td>
- *     <td>Reads a 16-bit PCM WAV, cuts it at silences and writes the vocabulary word whose tone is
+ *     <td>Reads a PCM WAV (8, 16 or 24 bits), cuts it at silences and writes the vocabulary word whose tone is
  *     strongest in each part.</td></tr>
  * <tr><td>{@code sim:smudger}</td><td>image</td><td>image</td>
  *     <td>Runs the picture down a pixel, blurs it and fades its colours a little, in integer
@@ -71,7 +71,7 @@
  * </table>
  *
  * <p>Inputs a simulator cannot read (bytes that are not an image the JDK decodes, audio that is not
- * 16-bit PCM WAV) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
+ * PCM WAV) fail with {@link dev.panic.exception.InvalidRequestException}. For tests and
  * benchmarks {@link dev.panic.simulator.SimulatorPlatform#builder()} adds latency, jitter,
  * failures, prices and a pretend safety filter; {@link dev.panic.simulator.SimulatorPlatformProvider} makes the default platform
  * discoverable with {@code Platforms.discover()}.

@@ -1,9 +1,16 @@
 package dev.panic.spi;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
-/** Future plumbing that keeps cancellation flowing back to the work it should stop. */
+/**
+ * Future plumbing that keeps cancellation flowing back to the work it should stop; use it rather
+ * than writing the {@code whenComplete(... isCancelled() ... cancel)} loop again. The failure behind
+ * a future's wrappers is {@link dev.panic.exception.PanicException#unwrap(Throwable)}.
+ */
 public final class Futures {
     private Futures() {
     }
@@ -25,9 +32,16 @@ public final class Futures {
 
     /** Returns {@code derived}, arranging that cancelling it cancels {@code source} too. */
     public static <R> CompletableFuture<R> propagateCancel(CompletableFuture<R> derived, CompletableFuture<?> source) {
+        return propagateCancel(derived, List.of(source));
+    }
+
+    /** Returns {@code derived}, arranging that cancelling it cancels every one of {@code sources}. */
+    public static <R> CompletableFuture<R> propagateCancel(CompletableFuture<R> derived,
+                                                           Collection<? extends Future<?>> sources) {
+        List<Future<?>> all = List.copyOf(sources);
         derived.whenComplete((r, e) -> {
             if (derived.isCancelled()) {
-                source.cancel(true);
+                all.forEach(s -> s.cancel(true));
             }
         });
         return derived;

@@ -1,6 +1,8 @@
 /**
- * The service-provider interface for platforms: implement {@link dev.panic.spi.PlatformProvider}
- * and {@link dev.panic.spi.Platform}, list the provider in
- * {@code META-INF/services/dev.panic.spi.PlatformProvider}, and PANIC finds it.
+ * Helpers for writing a platform adapter: {@link dev.panic.spi.Futures} (cancellation that reaches
+ * the work behind a future), the HTTP layer ({@code dev.panic.spi.http}) and media handling
+ * ({@code dev.panic.spi.media}). The provider interfaces themselves live in {@code dev.panic}:
+ * implement {@link dev.panic.PlatformProvider} and {@link dev.panic.Platform}, list the provider in
+ * {@code META-INF/services/dev.panic.PlatformProvider}, and PANIC finds it.
  */
 package dev.panic.spi;

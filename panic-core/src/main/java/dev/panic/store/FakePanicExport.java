@@ -1,5 +1,9 @@
 package dev.panic.store;
 
+import dev.panic.StoredRun;
+
+import dev.panic.RunStore;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

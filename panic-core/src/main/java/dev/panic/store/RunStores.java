@@ -1,12 +1,13 @@
 package dev.panic.store;
 
+import dev.panic.RunStore;
+
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunStatus;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.RunStoreProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -24,7 +24,7 @@ import dev.panic.Similarity;
 import dev.panic.StopReason;
 import dev.panic.detection.Detectors;
 import dev.panic.exception.NotFoundException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.testing.TestEmbedders;
 import dev.panic.testing.Trajectories;
 import java.nio.file.Files;
@@ -174,7 +174,7 @@ class AnalyzerTest {
         RunAnalysis analysis = RunAnalysis.of(store.read(run.id()));
 
         // when
-        store.saveAnalysis(analysis);
+        analysis.saveTo(store);
 
         // then
         JsonNode json = new ObjectMapper().readTree(Files.readAllBytes(dir.resolve(run.id()).resolve("analysis.json")));
@@ -203,7 +203,7 @@ class AnalyzerTest {
         RunAnalysis orphan = new RunAnalysis("no-such-run", 0, List.of(), List.of(), List.of());
 
         // when / then
-        assertThatThrownBy(() -> store.saveAnalysis(orphan)).isInstanceOf(NotFoundException.class)
+        assertThatThrownBy(() -> orphan.saveTo(store)).isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("no-such-run");
     }
 }

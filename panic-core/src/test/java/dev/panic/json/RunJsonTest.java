@@ -50,7 +50,7 @@ class RunJsonTest {
     private final Map<String, Bytes> media = new HashMap<>();
     private final List<String> loaded = new ArrayList<>();
     private final RunJson json = RunJson.builder()
-            .mediaUrls((run, sha, type) -> "/media/" + run + "/" + sha)
+            .mediaUrls((run, sha, type) -> java.util.Optional.of("/media/" + run + "/" + sha))
             .mediaLoader((sha, type, url) -> {
                 loaded.add(url);
                 return media.get(sha);

@@ -1,5 +1,7 @@
 package dev.panic.store;
 
+import dev.panic.RunStore;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package dev.panic.store;
 
+import dev.panic.StoredRun;
+
+import dev.panic.RunStore;
+
 import static dev.panic.store.Fixtures.T0;
 import static dev.panic.store.Fixtures.completed;
 import static dev.panic.store.Fixtures.failed;

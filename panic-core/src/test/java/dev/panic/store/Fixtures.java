@@ -46,11 +46,11 @@ public final class Fixtures {
         List<RunSpec.NodeSpec> nodes = new java.util.ArrayList<>();
         List<String> ids = new java.util.ArrayList<>();
         for (ModelId m : network) {
-            String id = dev.panic.internal.store.RingIds.unique(m, ids);
+            String id = dev.panic.internal.RingIds.unique(m, ids);
             ids.add(id);
             nodes.add(new RunSpec.NodeSpec(id, m, dev.panic.Parameters.empty(), null, Map.of()));
         }
-        return new RunSpec(new RunSpec.NetworkSpec(nodes, dev.panic.internal.store.RingIds.ringLinks(ids), null), input,
+        return new RunSpec(new RunSpec.NetworkSpec(nodes, dev.panic.internal.RingIds.ringLinks(ids), null), input,
                 List.of(), List.of(), List.of(), null, null, 1, Long.MAX_VALUE, false, null);
     }
 

@@ -1,5 +1,9 @@
 package dev.panic.store;
 
+import dev.panic.StoredRun;
+
+import dev.panic.RunStore;
+
 import static dev.panic.store.Fixtures.T0;
 import static dev.panic.store.Fixtures.completed;
 import static dev.panic.store.Fixtures.failed;
@@ -654,9 +658,9 @@ public abstract class RunStoreContract {
         assertThat(store.children(parent.id())).containsExactly(child.id());
         RunAnalysis analysis = RunAnalysis.of(back);
         assertThat(analysis.predictions()).isEqualTo(4);
-        store.saveAnalysis(analysis);
-        assertThatThrownBy(() -> store.saveAnalysis(RunAnalysis.of(new StoredRun(
-                running("nobody", Payload.text("x"), T0), List.of(), List.of(), List.of()))))
+        analysis.saveTo(store);
+        assertThatThrownBy(() -> RunAnalysis.of(new StoredRun(
+                running("nobody", Payload.text("x"), T0), List.of(), List.of(), List.of())).saveTo(store))
                 .isInstanceOf(NotFoundException.class);
     }
 

@@ -1,5 +1,9 @@
 package dev.panic.store;
 
+import dev.panic.StoredRun;
+
+import dev.panic.RunStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

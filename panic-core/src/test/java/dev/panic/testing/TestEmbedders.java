@@ -3,7 +3,7 @@ package dev.panic.testing;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.UnavailableException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -3,14 +3,11 @@ package dev.panic.embeddings;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.embeddings.internal.AudioDescriptor;
-import dev.panic.embeddings.internal.WavReader;
+import dev.panic.spi.media.AudioDecoder;
 import dev.panic.exception.InvalidRequestException;
-import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,16 +37,17 @@ import java.util.concurrent.CompletableFuture;
  * a vector of their own (only the loudness block), so a loop that fades out is seen to stop
  * changing; between silence and sound the cosine is low.
  *
- * <p><b>Formats.</b> 16-bit PCM WAV only, at any sample rate from 1 to 768 kHz and any number of
- * channels (averaged to mono), plain or WAVE_FORMAT_EXTENSIBLE, identified by content, not by
- * media type. Anything else (MP3, FLAC, Ogg, 8-, 24-bit or float WAV) fails with an
- * {@link InvalidRequestException} saying so; convert it first.
+ * <p><b>Formats.</b> PCM WAV (8-, 16-, 24-, 32-bit integer or 32-bit float samples, read with
+ * {@code javax.sound.sampled} through {@link dev.panic.spi.media.AudioDecoder}), at any sample rate
+ * from 1 to 768 kHz and any number of channels (averaged to mono), plain or WAVE_FORMAT_EXTENSIBLE,
+ * identified by content, not by media type. Anything else (MP3, FLAC, Ogg, compressed WAV) fails
+ * with an {@link InvalidRequestException} saying so; convert it first.
  *
  * <p><b>Threads.</b> Immutable and thread-safe. {@link #embedAll} computes in the calling thread,
  * one clip after another, and returns an already completed future: a few seconds of sound take a
  * few milliseconds of CPU, less than handing them to another thread would be worth.
  */
-public final class AudioDescriptorEmbedder implements Embedder {
+public final class AudioDescriptorEmbedder extends BatchEmbedder {
 
     /** The id, {@value}: the key of its vectors in a prediction's embeddings. */
     public static final String ID = "audio-descriptor";
@@ -61,24 +59,7 @@ public final class AudioDescriptorEmbedder implements Embedder {
 
     /** An audio descriptor embedder; it holds no state, so one can serve a whole program. */
     public AudioDescriptorEmbedder() {
-    }
-
-    /** {@value #ID}. */
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /** Audio only. */
-    @Override
-    public Set<Modality> modalities() {
-        return MODALITIES;
-    }
-
-    /** {@value #DIMENSION}. */
-    @Override
-    public int dimension() {
-        return DIMENSION;
+        super(ID, MODALITIES, DIMENSION);
     }
 
     /**
@@ -86,38 +67,12 @@ public final class AudioDescriptorEmbedder implements Embedder {
      *
      * @return an already completed future of one unit-length vector per clip, in input order; or a
      *         failed one with an {@link InvalidRequestException} naming the first clip that is not
-     *         16-bit PCM WAV, what it is instead and what is supported
+     *         PCM WAV, what it is instead and what is supported
      * @throws ValidationException at once if an input is null or not audio
      */
     @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
-        List<Embedding> out = new ArrayList<>(inputs.size());
-        try {
-            for (int i = 0; i < inputs.size(); i++) {
-                WavReader.Pcm pcm = WavReader.read((Payload.Audio) inputs.get(i), ID + " input " + i);
-                out.add(Embedding.of(AudioDescriptor.describe(pcm)));
-            }
-        } catch (PanicException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return CompletableFuture.completedFuture(List.copyOf(out));
-    }
-
-    /**
-     * Embeds one payload, as a batch of one.
-     *
-     * @throws ValidationException at once if {@code input} is null or of a modality it does not take
-     */
-    @Override
-    public CompletableFuture<Embedding> embed(Payload input) {
-        // Not List.of: it throws a bare NullPointerException for null, where callers are promised a
-        // ValidationException that names the embedder.
-        return embedAll(Collections.singletonList(input)).thenApply(list -> list.get(0));
-    }
-
-    @Override
-    public String toString() {
-        return "AudioDescriptorEmbedder[" + ID + ", " + DIMENSION + " dims]";
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
+        return eachNow(inputs, (i, input) -> Embedding.of(AudioDescriptor.describe(
+                AudioDecoder.decode((Payload.Audio) input, ID + " input " + i))));
     }
 }

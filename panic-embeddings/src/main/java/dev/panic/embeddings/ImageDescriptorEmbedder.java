@@ -4,13 +4,10 @@ import dev.panic.spi.media.ImageDecoder;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.embeddings.internal.ImageDescriptor;
 import dev.panic.exception.InvalidRequestException;
-import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
  * one image after another, and returns an already completed future: decoding and describing a
  * picture is a few milliseconds of CPU, less than handing it to another thread would be worth.
  */
-public final class ImageDescriptorEmbedder implements Embedder {
+public final class ImageDescriptorEmbedder extends BatchEmbedder {
 
     /** The id, {@value}: the key of its vectors in a prediction's embeddings. */
     public static final String ID = "image-descriptor";
@@ -62,24 +59,7 @@ public final class ImageDescriptorEmbedder implements Embedder {
 
     /** An image descriptor embedder; it holds no state, so one can serve a whole program. */
     public ImageDescriptorEmbedder() {
-    }
-
-    /** {@value #ID}. */
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /** Images only. */
-    @Override
-    public Set<Modality> modalities() {
-        return MODALITIES;
-    }
-
-    /** {@value #DIMENSION}. */
-    @Override
-    public int dimension() {
-        return DIMENSION;
+        super(ID, MODALITIES, DIMENSION);
     }
 
     /**
@@ -91,35 +71,8 @@ public final class ImageDescriptorEmbedder implements Embedder {
      * @throws ValidationException at once if an input is null or not an image
      */
     @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
-        List<Embedding> out = new ArrayList<>(inputs.size());
-        try {
-            for (int i = 0; i < inputs.size(); i++) {
-                Payload.Image image = (Payload.Image) inputs.get(i);
-                ImageDecoder.Pixels pixels = ImageDecoder.decode(image, ID + " input " + i);
-                out.add(Embedding.of(ImageDescriptor.describe(pixels)));
-            }
-        } catch (PanicException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return CompletableFuture.completedFuture(List.copyOf(out));
-    }
-
-    /**
-     * Embeds one payload, as a batch of one.
-     *
-     * @throws ValidationException at once if {@code input} is null or of a modality it does not take
-     */
-    @Override
-    public CompletableFuture<Embedding> embed(Payload input) {
-        // Not List.of: it throws a bare NullPointerException for null, where callers are promised a
-        // ValidationException that names the embedder.
-        return embedAll(Collections.singletonList(input)).thenApply(list -> list.get(0));
-    }
-
-    @Override
-    public String toString() {
-        return "ImageDescriptorEmbedder[" + ID + ", " + DIMENSION + " dims]";
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
+        return eachNow(inputs, (i, input) -> Embedding.of(ImageDescriptor.describe(
+                ImageDecoder.decode((Payload.Image) input, ID + " input " + i))));
     }
 }

@@ -3,12 +3,11 @@ package dev.panic.embeddings;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.embeddings.internal.MiniLmRuntime;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +51,7 @@ import java.util.concurrent.Executor;
  * an {@link dev.panic.exception.UnavailableException} that is not retriable, and so does every
  * later call in the same process; a failure while embedding fails it with a retriable one.
  */
-public final class MiniLmEmbedder implements Embedder {
+public final class MiniLmEmbedder extends BatchEmbedder {
 
     /** The id, {@value}: the key of its vectors in a prediction's embeddings. */
     public static final String ID = "minilm";
@@ -66,6 +65,7 @@ public final class MiniLmEmbedder implements Embedder {
 
     /** An embedder whose batches are spread over the model's own pool of one thread per core. */
     public MiniLmEmbedder() {
+        super(ID, MODALITIES, DIMENSION);
         this.runtime = new MiniLmRuntime(ID, null);
     }
 
@@ -77,29 +77,12 @@ public final class MiniLmEmbedder implements Embedder {
      * @throws ValidationException if {@code workers} is null
      */
     public MiniLmEmbedder(Executor workers) {
+        super(ID, MODALITIES, DIMENSION);
         if (workers == null) {
             throw new ValidationException("the executor of embedder '" + ID + "' must not be null;"
                     + " use new MiniLmEmbedder() for the model's own pool");
         }
         this.runtime = new MiniLmRuntime(ID, workers);
-    }
-
-    /** {@value #ID}. */
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /** Text only. */
-    @Override
-    public Set<Modality> modalities() {
-        return MODALITIES;
-    }
-
-    /** {@value #DIMENSION}. */
-    @Override
-    public int dimension() {
-        return DIMENSION;
     }
 
     /**
@@ -128,8 +111,7 @@ public final class MiniLmEmbedder implements Embedder {
      * @throws ValidationException at once if an input is null or not text
      */
     @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
         List<String> texts = new ArrayList<>(inputs.size());
         for (Payload p : inputs) {
             texts.add(((Payload.Text) p).text());
@@ -144,18 +126,6 @@ public final class MiniLmEmbedder implements Embedder {
         } catch (PanicException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /**
-     * Embeds one payload, as a batch of one.
-     *
-     * @throws ValidationException at once if {@code input} is null or of a modality it does not take
-     */
-    @Override
-    public CompletableFuture<Embedding> embed(Payload input) {
-        // Not List.of: it throws a bare NullPointerException for null, where callers are promised a
-        // ValidationException that names the embedder.
-        return embedAll(Collections.singletonList(input)).thenApply(list -> list.get(0));
     }
 
     @Override

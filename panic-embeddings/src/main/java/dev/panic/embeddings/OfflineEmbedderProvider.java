@@ -1,8 +1,8 @@
 package dev.panic.embeddings;
 
-import dev.panic.embedding.Embedder;
-import dev.panic.spi.EmbedderProvider;
-import dev.panic.spi.PlatformContext;
+import dev.panic.Embedder;
+import dev.panic.EmbedderProvider;
+import dev.panic.PlatformContext;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.panic.embeddings;
 
 import dev.panic.Modality;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.ValidationException;
 import java.util.List;
 

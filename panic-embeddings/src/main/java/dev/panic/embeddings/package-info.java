@@ -7,7 +7,7 @@
  *       all-MiniLM-L6-v2 run through ONNX Runtime; similar meaning, close vectors.
  *   <li>{@link dev.panic.embeddings.ImageDescriptorEmbedder}: images, a perceptual descriptor of
  *       colour, layout and edges computed from the pixels.
- *   <li>{@link dev.panic.embeddings.AudioDescriptorEmbedder}: 16-bit PCM WAV, a perceptual
+ *   <li>{@link dev.panic.embeddings.AudioDescriptorEmbedder}: PCM WAV, a perceptual
  *       descriptor of the spectrum over time.
  *   <li>{@link dev.panic.embeddings.OfflineEmbedders}: one shared default per modality.
  * </ul>

@@ -127,25 +127,39 @@ class AudioDescriptorEmbedderTest {
                 .hasMessageContaining("audio-descriptor input 1")
                 .hasMessageContaining("audio/mpeg")
                 .hasMessageContaining("not a RIFF/WAVE file")
-                .hasMessageContaining("16-bit PCM WAV");
+                .hasMessageContaining("only PCM WAV");
     }
 
     @Test
-    void should_fail_with_an_invalid_request_for_wav_that_is_not_16_bit_pcm() {
-        // given
-        Payload eightBit = Sim.wav(1, 1, 8000, 8, new byte[800]);
-        Payload floats = Sim.wav(3, 1, 8000, 32, new byte[800]);
+    void should_embed_8_bit_wav_like_the_same_sound_in_16_bits() {
+        // given: the same clip at 16 bits and at 8 bits (unsigned, as WAV stores them)
+        Payload.Audio sixteen = Sim.speak("red", 8000);
+        short[] samples = Sim.samples(sixteen);
+        byte[] eight = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            eight[i] = (byte) ((samples[i] >> 8) + 128);
+        }
+        Payload eightBit = Sim.wav(1, 1, 8000, 8, eight);
+
+        // when
+        double similarity = embed(sixteen).cosine(embed(eightBit));
+
+        // then: 8 bits lose detail, not the sound; another word sounds different
+        assertThat(similarity).isGreaterThan(0.95);
+        assertThat(embed(Sim.speak("blue", 8000)).cosine(embed(eightBit))).isLessThan(similarity);
+    }
+
+    @Test
+    void should_fail_with_an_invalid_request_for_compressed_wav() {
+        // given: IMA ADPCM, which javax.sound does not decode
+        Payload adpcm = Sim.wav(0x11, 1, 8000, 4, new byte[800]);
 
         // when / then
-        assertThatThrownBy(() -> embed(eightBit))
+        assertThatThrownBy(() -> embed(adpcm))
                 .cause()
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("8-bit samples")
-                .hasMessageContaining("only 16-bit PCM WAV");
-        assertThatThrownBy(() -> embed(floats))
-                .cause()
-                .isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("format code 3 (32-bit float)");
+                .hasMessageContaining("audio-descriptor input 0")
+                .hasMessageContaining("only PCM WAV");
     }
 
     @Test

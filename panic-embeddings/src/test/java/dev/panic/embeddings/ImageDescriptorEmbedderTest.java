@@ -38,6 +38,21 @@ class ImageDescriptorEmbedderTest {
     }
 
     @Test
+    void should_embed_a_webp_like_the_png_it_was_made_from() throws java.io.IOException {
+        // given: a real lossless WebP made by cwebp from a PNG
+        byte[] png;
+        byte[] webp;
+        try (var a = getClass().getResourceAsStream("/media/circle.png");
+             var b = getClass().getResourceAsStream("/media/circle-lossless.webp")) {
+            png = a.readAllBytes();
+            webp = b.readAllBytes();
+        }
+
+        // when / then
+        assertThat(embed(Payload.image(webp, "image/webp"))).isEqualTo(embed(Payload.image(png, "image/png")));
+    }
+
+    @Test
     void should_give_identical_vectors_for_identical_pixels_whatever_the_encoding() {
         // given
         Payload.Image png = Sim.paint("a red circle on the left");

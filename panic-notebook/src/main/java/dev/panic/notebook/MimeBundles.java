@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * <li>{@link dev.panic.Payload.Audio}: an HTML audio player with the sound inside;</li>
  * <li>{@link dev.panic.Payload.Text}: the text;</li>
  * <li>{@link dev.panic.Prediction}: a card with the output, its model, time and cost;</li>
- * <li>{@link Run} and {@link dev.panic.store.StoredRun}: a strip of the latest outputs and the similarity
+ * <li>{@link Run} and {@link dev.panic.StoredRun}: a strip of the latest outputs and the similarity
  * curve; see {@link #follow} for a live one;</li>
  * <li>{@link dev.panic.analysis.RunAnalysis}: its plots (similarity to the first output, step to step,
  * similarity matrices).</li>

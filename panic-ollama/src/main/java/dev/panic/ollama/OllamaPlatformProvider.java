@@ -1,8 +1,8 @@
 package dev.panic.ollama;
 
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
+import dev.panic.Platform;
+import dev.panic.PlatformContext;
+import dev.panic.PlatformProvider;
 
 /**
  * Finds the Ollama platform for {@link java.util.ServiceLoader}: the server from

@@ -1,5 +1,7 @@
 package dev.panic.ollama;
 
+import java.util.OptionalDouble;
+
 /**
  * One progress report while Ollama downloads a model.
  *
@@ -10,8 +12,8 @@ package dev.panic.ollama;
  */
 public record PullProgress(String status, String digest, long completed, long total) {
 
-    /** Fraction done of the current layer, 0 to 1, or -1 if the server did not say. */
-    public double fraction() {
-        return total > 0 ? Math.min(1.0, (double) completed / total) : -1;
+    /** Fraction done of the current layer, 0 to 1; empty if the server did not say. */
+    public OptionalDouble fraction() {
+        return total > 0 ? OptionalDouble.of(Math.min(1.0, (double) completed / total)) : OptionalDouble.empty();
     }
 }

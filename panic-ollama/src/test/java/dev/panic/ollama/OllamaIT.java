@@ -7,7 +7,7 @@ import dev.panic.Modality;
 import dev.panic.ModelInfo;
 import dev.panic.Payload;
 import dev.panic.Platforms;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;

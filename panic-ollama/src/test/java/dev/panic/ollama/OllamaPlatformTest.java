@@ -26,11 +26,11 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunEvent;
 import dev.panic.RunStatus;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,8 +233,8 @@ class OllamaPlatformTest {
 
         assertThat(seen).extracting(PullProgress::status).containsExactly("pulling manifest", "downloading",
                 "downloading", "verifying sha256 digest", "success");
-        assertThat(seen.get(2).fraction()).isEqualTo(1.0);
-        assertThat(seen.get(0).fraction()).isEqualTo(-1.0);
+        assertThat(seen.get(2).fraction()).hasValue(1.0);
+        assertThat(seen.get(0).fraction()).isEmpty();
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.panic.openai;
 
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
+import dev.panic.Platform;
+import dev.panic.PlatformContext;
+import dev.panic.PlatformProvider;
 
 /**
  * Makes the OpenAI platform discoverable: {@code Platforms.discover().platform("openai")}. Listed
- * in this module's {@code META-INF/services/dev.panic.spi.PlatformProvider}.
+ * in this module's {@code META-INF/services/dev.panic.PlatformProvider}.
  */
 public final class OpenAiPlatformProvider implements PlatformProvider {
 

@@ -20,7 +20,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.ValidationException;
 import java.nio.ByteBuffer;

@@ -23,7 +23,7 @@ import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
 import dev.panic.exception.UnavailableException;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

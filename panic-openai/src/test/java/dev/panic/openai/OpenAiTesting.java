@@ -6,7 +6,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.panic.exception.PanicException;
 import dev.panic.http.HttpSettings;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,13 +3,12 @@ package dev.panic.postgres;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.PermitSource;
 import dev.panic.postgres.internal.PgLocation;
 import dev.panic.postgres.internal.PgRunStore;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -183,8 +182,8 @@ public final class PostgresRunStore implements RunStore, AutoCloseable {
 
     /** Saves an analysis in {@code panic_analyses}, replacing the run's earlier one. */
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        store.saveAnalysis(analysis);
+    public void saveAnalysis(String runId, String json) {
+        store.saveAnalysis(runId, json);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.panic.postgres;
 
-import dev.panic.spi.RunStoreProvider;
-import dev.panic.store.RunStore;
+import dev.panic.store.RunStoreProvider;
+import dev.panic.RunStore;
 import java.util.List;
 
 /** Opens {@code postgresql://} and {@code postgres://} locations for {@link dev.panic.store.RunStores#open(String)}. */

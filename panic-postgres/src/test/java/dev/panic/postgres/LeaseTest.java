@@ -10,7 +10,7 @@ import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.RunStatus;
 import dev.panic.exception.PanicException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.panic.postgres;
 
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.store.RunStoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.panic.Embedding;
 import dev.panic.Payload;
 import dev.panic.Prediction;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

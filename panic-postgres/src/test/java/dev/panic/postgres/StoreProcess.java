@@ -2,7 +2,7 @@ package dev.panic.postgres;
 
 import dev.panic.Payload;
 import dev.panic.store.Fixtures;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -11,7 +11,7 @@ import dev.panic.Run;
 import dev.panic.RunSpec;
 import dev.panic.json.RunSpecJson;
 import dev.panic.simulator.SimulatorPlatform;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.panic.Model;
 import dev.panic.ModelId;
 import dev.panic.ModelInfo;
 import dev.panic.Parameters;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.ValidationException;
 import dev.panic.http.HttpSettings;
@@ -15,9 +15,9 @@ import dev.panic.replicate.internal.FlowSettings;
 import dev.panic.replicate.internal.ImageBindEmbedder;
 import dev.panic.replicate.internal.ModelInvoker;
 import dev.panic.replicate.internal.ReplicateClient;
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.Readiness;
+import dev.panic.Platform;
+import dev.panic.PlatformContext;
+import dev.panic.Readiness;
 import dev.panic.spi.http.PlatformConfig;
 import dev.panic.spi.http.PlatformHttp;
 import dev.panic.spi.http.Secret;
@@ -61,7 +61,7 @@ import java.util.Optional;
  * an {@link dev.panic.exception.UnavailableException} (retriable) when the error asks to retry, and
  * an {@link dev.panic.exception.InvalidRequestException} otherwise; {@code aborted} (never started)
  * gives an {@code UnavailableException}; {@code canceled} by someone else gives a plain
- * {@link dev.panic.exception.PanicException}, or a {@link dev.panic.exception.TimeoutException}
+ * {@link dev.panic.exception.PanicException}, or a {@link dev.panic.exception.CallTimeoutException}
  * when a {@linkplain Builder#cancelAfter Cancel-After deadline} was set. HTTP errors are mapped by
  * the shared HTTP layer (401 → {@link dev.panic.exception.AuthenticationException} naming
  * {@code REPLICATE_API_TOKEN}, 404, 422 with Replicate's {@code detail}, 429 retried after
@@ -483,7 +483,7 @@ public final class ReplicatePlatform implements Platform {
 
         /**
          * How long a prediction may take from its creation before PANIC cancels it and fails the
-         * call with a {@link dev.panic.exception.TimeoutException}; 10 minutes by default.
+         * call with a {@link dev.panic.exception.CallTimeoutException}; 10 minutes by default.
          */
         public Builder predictionTimeout(Duration timeout) {
             this.predictionTimeout = positive(timeout, "predictionTimeout");

@@ -1,12 +1,12 @@
 package dev.panic.replicate;
 
-import dev.panic.spi.Platform;
-import dev.panic.spi.PlatformContext;
-import dev.panic.spi.PlatformProvider;
+import dev.panic.Platform;
+import dev.panic.PlatformContext;
+import dev.panic.PlatformProvider;
 
 /**
  * Makes Replicate discoverable: {@code Platforms.discover().platform("replicate")}. Listed in this
- * module's {@code META-INF/services/dev.panic.spi.PlatformProvider}.
+ * module's {@code META-INF/services/dev.panic.PlatformProvider}.
  */
 public final class ReplicatePlatformProvider implements PlatformProvider {
 

@@ -17,7 +17,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.ValidationException;
 import dev.panic.spi.media.DataUri;

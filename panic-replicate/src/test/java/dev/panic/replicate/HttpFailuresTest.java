@@ -23,7 +23,7 @@ import dev.panic.exception.AuthenticationException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -130,7 +130,7 @@ class HttpFailuresTest {
         Model model = Fake.platform(server).http(Fake.http().requestTimeout(Duration.ofMillis(1500)).build()).build()
                 .model("salesforce/blip", Parameters.empty());
 
-        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(TimeoutException.class)
+        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(CallTimeoutException.class)
                 .hasMessageContaining("did not answer POST /v1/predictions within PT1.5S");
         server.verify(1, postRequestedFor(urlEqualTo("/v1/predictions")));
     }

@@ -15,7 +15,7 @@ import dev.panic.Network;
 import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.Run;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -27,7 +27,7 @@ import dev.panic.RunStatus;
 import dev.panic.exception.ContentRejectedException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -125,7 +125,7 @@ class PredictionFlowTest {
         Model model = Fake.platform(server).cancelAfter(Duration.ofSeconds(30)).build()
                 .model("salesforce/blip", Parameters.empty());
 
-        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(TimeoutException.class)
+        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(CallTimeoutException.class)
                 .hasMessageContaining("Cancel-After deadline of PT30S");
         server.verify(postRequestedFor(urlEqualTo("/v1/predictions")).withHeader("Cancel-After", equalTo("30s")));
     }
@@ -211,7 +211,7 @@ class PredictionFlowTest {
         Model model = Fake.platform(server).syncWait(Duration.ZERO).predictionTimeout(Duration.ofMillis(300)).build()
                 .model("salesforce/blip", Parameters.empty());
 
-        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(TimeoutException.class)
+        assertThatThrownBy(() -> model.invoke(IMAGE)).isInstanceOf(CallTimeoutException.class)
                 .hasMessageContaining("replicate prediction t1 of salesforce/blip did not finish within PT0.3S")
                 .hasMessageContaining("cancelled");
         Fake.eventually("the cancel is posted", () ->

@@ -6,7 +6,7 @@ import dev.panic.Modality;
 import dev.panic.ModelOutput;
 import dev.panic.Parameters;
 import dev.panic.Payload;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 

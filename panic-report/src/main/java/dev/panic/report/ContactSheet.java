@@ -5,7 +5,7 @@ import dev.panic.Prediction;
 import dev.panic.exception.ValidationException;
 import dev.panic.report.internal.Output;
 import dev.panic.report.internal.Pictures;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

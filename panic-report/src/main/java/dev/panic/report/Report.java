@@ -11,7 +11,7 @@ import dev.panic.exception.ValidationException;
 import dev.panic.report.internal.Html;
 import dev.panic.report.internal.Output;
 import dev.panic.report.internal.Svg;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.panic.temporal;
 
 import dev.panic.Platforms;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.temporal.internal.RunActivitiesImpl;
 import dev.panic.temporal.internal.RunWorkflowImpl;
 import io.temporal.client.WorkflowClient;

@@ -12,7 +12,7 @@ import dev.panic.StopReason;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.store.JsonCodec;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.temporal.internal.Messages;
 import dev.panic.temporal.internal.RunWorkflow;
 import io.temporal.client.WorkflowClient;

@@ -12,7 +12,7 @@ import dev.panic.RunSpec;
 import dev.panic.RunStatus;
 import dev.panic.postgres.PostgresCluster;
 import dev.panic.postgres.PostgresRunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import dev.panic.testing.TestEmbedders;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.panic.web;
 
 import dev.panic.Platforms;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import dev.panic.web.internal.WebApp;
 import java.net.InetAddress;
 import java.net.URI;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.panic.Platforms;
 import dev.panic.RunStatus;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.panic.Platforms;
 import dev.panic.Run;
 import dev.panic.RunStatus;
 import dev.panic.json.RunJson;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;

@@ -2,7 +2,7 @@ package dev.panic.internal.http;
 
 import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.http.HttpSettings;
 import dev.panic.http.PermitSource;
@@ -15,7 +15,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -275,7 +274,7 @@ public final class CallChain {
         bulkhead.release();
         long took = clock.getAsLong() - sentAt;
         Throwable failure = error == null ? null : unwrap(error);
-        if (failure instanceof UnavailableException || failure instanceof TimeoutException) {
+        if (failure instanceof UnavailableException || failure instanceof CallTimeoutException) {
             circuitBreaker.onError(took, TimeUnit.NANOSECONDS, failure);
         } else {
             // A 4xx or a cancel is no sign the platform is down.
@@ -383,7 +382,7 @@ public final class CallChain {
 
     /** A failure the platform answered after it may have acted on the request: a server error or timeout. */
     private static boolean mayHaveRun(PanicException p) {
-        return (p instanceof UnavailableException || p instanceof TimeoutException) && p.isRetriable();
+        return (p instanceof UnavailableException || p instanceof CallTimeoutException) && p.isRetriable();
     }
 
     private static boolean neverSent(Throwable t) {
@@ -403,10 +402,7 @@ public final class CallChain {
     }
 
     static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return PanicException.unwrap(t);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.panic.internal.http;
 
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.http.HttpSettings;
 import dev.panic.spi.http.ApiErrors;
@@ -248,7 +248,7 @@ public final class Exchange {
                     + settings.connectTimeout() + "; check the address and your network", e);
         }
         if (e instanceof HttpTimeoutException) {
-            return new TimeoutException(platform + " did not answer " + request.method() + " "
+            return new CallTimeoutException(platform + " did not answer " + request.method() + " "
                     + scrub(request.uri().getPath()) + " within "
                     + (request.timeout() != null ? request.timeout() : settings.requestTimeout())
                     + "; raise requestTimeout or try again later", e);

@@ -1,8 +1,9 @@
 package dev.panic.internal.run;
 
+import dev.panic.Embedder;
 import dev.panic.Embedding;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.exception.PanicException;
 import dev.panic.internal.SharedScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,8 +88,7 @@ final class EmbeddingStage {
                         try {
                             vectors.put(mine.get(i).id(), parts.get(i).join());
                         } catch (CancellationException | CompletionException ex) {
-                            Throwable cause = ex instanceof CompletionException && ex.getCause() != null
-                                    ? ex.getCause() : ex;
+                            Throwable cause = PanicException.unwrap(ex);
                             failures.add(new Failure(mine.get(i).id(), cause.getMessage() != null ? cause.getMessage()
                                     : cause.getClass().getSimpleName()));
                         }
@@ -140,8 +140,7 @@ final class EmbeddingStage {
                 timer.cancel(false);
                 Embedding v = list != null && list.size() == 1 ? list.get(0) : null;
                 if (e != null) {
-                    result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
-                            ? e.getCause() : e);
+                    result.completeExceptionally(PanicException.unwrap(e));
                 } else if (list == null || list.size() != 1) {
                     result.completeExceptionally(new IllegalStateException("embedder returned "
                             + (list == null ? "no list" : list.size() + " vectors") + " for one input"));

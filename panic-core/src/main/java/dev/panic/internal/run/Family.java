@@ -1,6 +1,6 @@
 package dev.panic.internal.run;
 
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,7 +1,7 @@
 package dev.panic.internal.run;
 
 import dev.panic.Prediction;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -21,7 +21,7 @@ import dev.panic.Template;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.detect.SimilarityTracker;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +113,7 @@ public final class RunEngine implements Run {
     private final RuleBook rules;
     private final SimilarityTracker similarities;
     private final List<dev.panic.StopRule> observeRules;
-    private final List<dev.panic.embedding.Embedder> embedders;
+    private final List<dev.panic.Embedder> embedders;
     private final TextWindows texts;
     private final History history;
     private final Config.Models models;
@@ -158,7 +158,7 @@ public final class RunEngine implements Run {
 
     /** Everything a run starts from; {@link Launch} makes it. */
     record Start(String id, RunSpec spec, Lineage parent, Config config, List<dev.panic.StopRule> observeRules,
-                 List<dev.panic.embedding.Embedder> embedders, Duration embeddingTimeout, boolean forever,
+                 List<dev.panic.Embedder> embedders, Duration embeddingTimeout, boolean forever,
                  Clock clock, Instant startedAt, Family family, RunStore.Recorder recorder, Config.Models models,
                  Resumed resumed, SimilarityTracker similarities, int injectionsUsed, double spent,
                  dev.panic.Provenance provenance) {
@@ -424,31 +424,7 @@ public final class RunEngine implements Run {
     }
 
     private Template.Context context(String input, int sequence) {
-        return new Template.Context() {
-            @Override
-            public String input() {
-                return input;
-            }
-
-            @Override
-            public String initial() {
-                if (spec.input() instanceof Payload.Text t) {
-                    return t.text();
-                }
-                throw new ValidationException("a template uses {initial}, but the run's initial input is "
-                        + spec.input().modality() + ", not text");
-            }
-
-            @Override
-            public List<String> last(String node, int count) {
-                return texts.last(node, count);
-            }
-
-            @Override
-            public int step() {
-                return sequence;
-            }
-        };
+        return Template.Context.of(spec.input(), input, sequence, texts::last);
     }
 
     // ---------------------------------------------------------------- answers
@@ -1028,7 +1004,7 @@ public final class RunEngine implements Run {
         return models;
     }
 
-    List<dev.panic.embedding.Embedder> embedders() {
+    List<dev.panic.Embedder> embedders() {
         return embedders;
     }
 

@@ -8,12 +8,11 @@ import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunSpec;
 import dev.panic.RunStatus;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.RunStore;
+import dev.panic.StoredRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -124,7 +123,7 @@ import java.util.stream.StreamSupport;
  *
  * <p>Thread-safe: any number of runs may be recorded and read at once.
  */
-public final class DirectoryRunStore implements RunStore {
+public final class DirectoryRunStore extends TrajectoryStore {
 
     private static final int KNOWN_IDS_IN_MESSAGES = 5;
 
@@ -194,31 +193,15 @@ public final class DirectoryRunStore implements RunStore {
     }
 
     @Override
-    public StoredRun read(String runId) {
-        RunInfo info = info(runId);
-        List<String> warnings = new ArrayList<>();
-        List<Prediction> predictions = new ArrayList<>();
-        try (Stream<Prediction> s = trajectory(info, 0, Integer.MAX_VALUE, warnings::add)) {
-            s.forEach(predictions::add);
-        }
-        List<Revision> revisions = readRevisions(runId, warnings::add);
-        if (info.status().isFinal() && info.status() != RunStatus.INTERRUPTED
-                && info.predictions() != predictions.size() && warnings.isEmpty()) {
-            warnings.add(folder(runId).resolve(RunFolderLayout.RUN_FILE) + " counts " + info.predictions()
-                    + " predictions but " + predictions.size() + " were read");
-        }
-        return new StoredRun(info, predictions, revisions, warnings);
-    }
-
-    @Override
-    public Stream<Prediction> predictions(String runId, int fromSequence) {
-        return trajectory(info(runId), fromSequence, Integer.MAX_VALUE, w -> { });
+    protected String describe(String runId) {
+        return folder(runId).resolve(RunFolderLayout.RUN_FILE).toString();
     }
 
     /**
      * Reads the revisions of a run, skipping lines that cannot be read.
      */
-    private List<Revision> readRevisions(String runId, Consumer<String> warnings) {
+    @Override
+    protected List<Revision> readRevisions(String runId, Consumer<String> warnings) {
         Path runDir = folder(runId);
         Path file = runDir.resolve(RunFolderLayout.REVISIONS_FILE);
         List<String> lines;
@@ -253,18 +236,19 @@ public final class DirectoryRunStore implements RunStore {
         return readRevisions(runId, w -> { });
     }
 
-    /**
-     * The trajectory of a run from {@code from} to {@code to}: its parent's predictions up to the
-     * fork point first (read through the parent, recursively), then its own.
-     */
-    private Stream<Prediction> trajectory(RunInfo info, int from, int to, Consumer<String> warnings) {
+    @Override
+    protected String where() {
+        return root.toString();
+    }
+
+    @Override
+    protected Stream<Prediction> ownPredictions(RunInfo info, int ownFrom, int to, Consumer<String> warnings) {
         Lineage parent = info.parent();
         Path runDir = folder(info.id());
         List<Path> ancestors = parent == null ? List.of() : ancestorDirs(parent.runId());
         IntFunction<String> nodeOf = ringNodes(info.spec());
         // Opened when the stream reaches it, so a parent's prefix is read first; and read a prediction at a
         // time also through iterator(), which would drain a flatMap'd stream whole and miss what is saved after.
-        int ownFrom = Math.max(from, parent == null ? 0 : parent.sequence() + 1);
         PredictionLog[] log = new PredictionLog[1];
         Spliterator<Prediction> lazy = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
             @Override
@@ -285,18 +269,7 @@ public final class DirectoryRunStore implements RunStore {
                 log[0].close();
             }
         });
-        if (parent == null || from > parent.sequence()) {
-            return own;
-        }
-        RunInfo parentInfo;
-        try {
-            parentInfo = info(parent.runId());
-        } catch (NotFoundException e) {
-            warnings.accept("run '" + info.id() + "' was forked from run '" + parent.runId() + "', which is not in "
-                    + root + "; its first " + (parent.sequence() + 1) + " predictions cannot be read");
-            return own;
-        }
-        return Stream.concat(trajectory(parentInfo, from, Math.min(to, parent.sequence()), warnings), own);
+        return own;
     }
 
     /** For format-1 lines, which have no node: the ring position of a sequence. */
@@ -348,22 +321,13 @@ public final class DirectoryRunStore implements RunStore {
      * @throws NotFoundException if the run has no folder here
      */
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        if (analysis == null) {
-            throw new ValidationException("cannot save a null analysis");
-        }
-        String runId = RunFolderLayout.checkRunId(analysis.runId());
+    public void saveAnalysis(String runId, String analysisJson) {
+        RunFolderLayout.checkAnalysis(runId, analysisJson);
         Path runDir = root.resolve(runId);
         if (!Files.isRegularFile(runDir.resolve(RunFolderLayout.RUN_FILE))) {
             throw notFound(runId);
         }
-        byte[] json;
-        try {
-            json = codec.mapper().writeValueAsBytes(codec.encodeAnalysis(analysis));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PanicException("could not encode the analysis of run '" + runId + "' as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+        byte[] json = analysisJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         StoreFiles.writeAtomically(runDir.resolve(RunFolderLayout.ANALYSIS_FILE), out -> out.write(json),
                 "the analysis of run '" + runId + "'");
     }

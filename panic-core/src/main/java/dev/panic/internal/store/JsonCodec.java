@@ -21,14 +21,10 @@ import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunSpec;
 import dev.panic.RunStatus;
-import dev.panic.Similarity;
 import dev.panic.Spec;
 import dev.panic.StopReason;
 import dev.panic.Verdict;
-import dev.panic.analysis.DecayFit;
-import dev.panic.analysis.RunAnalysis;
-import dev.panic.analysis.SeriesAnalysis;
-import dev.panic.analysis.SimilarityMatrix;
+import dev.panic.internal.RingIds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -697,73 +693,6 @@ public final class JsonCodec {
             default:
                 throw new MalformedRecordException("unknown change '" + kind + "'; known: model, parameters, template,"
                         + " parameter_template, inject, pacing, max_steps, max_duration, pause, unpause");
-        }
-    }
-
-    /** An analysis, with its numbers in parallel arrays (one entry per output) to keep the file small and easy to load. */
-    public ObjectNode encodeAnalysis(RunAnalysis a) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("format", FORMAT);
-        n.put("run_id", a.runId());
-        n.put("predictions", a.predictions());
-        ArrayNode events = n.putArray("events");
-        a.events().forEach(e -> events.add(encodeStopReason(e)));
-        if (!a.warnings().isEmpty()) {
-            ArrayNode warnings = n.putArray("warnings");
-            a.warnings().forEach(warnings::add);
-        }
-        ArrayNode series = n.putArray("series");
-        for (SeriesAnalysis s : a.series()) {
-            ObjectNode o = series.addObject();
-            o.put("modality", s.modality().wireName());
-            o.put("embedder", s.embedderId());
-            ObjectNode drift = o.putObject("drift");
-            ArrayNode sequence = drift.putArray("sequence");
-            ArrayNode lap = drift.putArray("lap");
-            ArrayNode previous = drift.putArray("previous");
-            ArrayNode toPrevious = drift.putArray("to_previous");
-            ArrayNode origin = drift.putArray("origin");
-            ArrayNode toOrigin = drift.putArray("to_origin");
-            for (Similarity x : s.similarities()) {
-                sequence.add(x.sequence());
-                lap.add(x.lap());
-                if (x.previous() == null) {
-                    previous.addNull();
-                } else {
-                    previous.add(x.previous());
-                }
-                addNumber(toPrevious, x.toPrevious());
-                origin.add(x.origin());
-                addNumber(toOrigin, x.toOrigin());
-            }
-            DecayFit f = s.decay();
-            ObjectNode fit = o.putObject("decay_fit");
-            fit.put("amplitude", f.amplitude());
-            fit.put("rate", f.rate());
-            fit.put("floor", f.floor());
-            fit.put("rmse", f.rmse());
-            fit.put("points", f.points());
-            SimilarityMatrix m = s.matrix();
-            ObjectNode matrix = o.putObject("similarity_matrix");
-            ArrayNode sequences = matrix.putArray("sequences");
-            m.sequences().forEach(sequences::add);
-            matrix.put("sampled", m.sampled());
-            ArrayNode rows = matrix.putArray("values");
-            for (int i = 0; i < m.size(); i++) {
-                ArrayNode row = rows.addArray();
-                for (int j = 0; j < m.size(); j++) {
-                    row.add(m.get(i, j));
-                }
-            }
-        }
-        return n;
-    }
-
-    private static void addNumber(ArrayNode array, Double value) {
-        if (value == null) {
-            array.addNull();
-        } else {
-            array.add(value);
         }
     }
 

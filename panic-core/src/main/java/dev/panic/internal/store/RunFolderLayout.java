@@ -82,4 +82,26 @@ public final class RunFolderLayout {
         }
         return m.group(1);
     }
+
+    /**
+     * Refuses a run info that is missing or for another run than the one a recorder saves: the
+     * check every {@code Recorder.update} makes first.
+     */
+    public static void checkInfoFor(String runId, dev.panic.RunInfo info) {
+        if (info == null) {
+            throw new ValidationException("cannot save a null run info");
+        }
+        if (!runId.equals(info.id())) {
+            throw new ValidationException("run info is for run '" + info.id() + "', not for run '" + runId
+                    + "' that this recorder saves");
+        }
+    }
+
+    /** Refuses an analysis to save that is missing or for a run id no store has: what every {@code saveAnalysis} checks first. */
+    public static void checkAnalysis(String runId, String json) {
+        if (json == null) {
+            throw new ValidationException("cannot save a null analysis of run '" + runId + "'");
+        }
+        checkRunId(runId);
+    }
 }

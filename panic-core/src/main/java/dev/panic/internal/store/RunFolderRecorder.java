@@ -11,7 +11,7 @@ import dev.panic.RunInfo;
 import dev.panic.Verdict;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -154,13 +154,7 @@ final class RunFolderRecorder implements RunStore.Recorder {
 
     @Override
     public synchronized void update(RunInfo info) {
-        if (info == null) {
-            throw new ValidationException("cannot save a null run info");
-        }
-        if (!runId.equals(info.id())) {
-            throw new ValidationException("run info is for run '" + info.id() + "', not for run '" + runId
-                    + "' that this recorder saves");
-        }
+        RunFolderLayout.checkInfoFor(runId, info);
         checkOpen();
         byte[] json;
         try {

@@ -3,14 +3,15 @@ package dev.panic.simulator.internal;
 import dev.panic.Bytes;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;
+import dev.panic.spi.media.AudioDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 
 /**
- * A small RIFF/WAVE codec for 16-bit PCM: writes mono files, reads mono or multi-channel ones
- * (mixing the channels down to mono). Anything else (compressed WAV, 8- or 24-bit samples, a
- * truncated header, not a WAV at all) is rejected with an {@link InvalidRequestException}.
+ * The simulators' WAV: writes mono 16-bit PCM files; reads what {@link AudioDecoder} reads, as mono
+ * 16-bit samples. Anything else (compressed WAV, a truncated header, not a WAV at all) is rejected
+ * with an {@link InvalidRequestException}.
  */
 public final class Wav {
 
@@ -55,76 +56,21 @@ public final class Wav {
     }
 
     /**
-     * Decodes a 16-bit PCM WAV payload to mono samples.
+     * Decodes a WAV payload ({@link AudioDecoder}: 8-, 16-, 24-bit PCM and more, channels averaged)
+     * to mono 16-bit samples. A 16-bit mono file comes back sample for sample, so the simulators'
+     * fixed points do not move; channels average as integers do (truncated toward zero).
      *
      * @param model the model id, for error messages
-     * @throws InvalidRequestException if the bytes are not a 16-bit PCM WAV file
+     * @throws InvalidRequestException if the bytes are not a WAV file it reads
      */
     public static Pcm decode(Payload.Audio audio, String model) {
-        ByteBuffer b = audio.data().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        String what = model + " reads 16-bit PCM WAV only; the " + audio.mediaType() + " input ";
-        if (b.remaining() < 12 || !tag(b, 0, "RIFF") || !tag(b, 8, "WAVE")) {
-            throw new InvalidRequestException(what + "is not a RIFF/WAVE file");
+        AudioDecoder.Samples decoded = AudioDecoder.decode(audio, model + " input");
+        float[] f = decoded.samples();
+        short[] mono = new short[f.length];
+        for (int i = 0; i < f.length; i++) {
+            mono[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, (int) (f[i] * 32768.0)));
         }
-        long next = 12;
-        int channels = 0;
-        int sampleRate = 0;
-        int blockAlign = 0;
-        while (next + 8 <= b.limit()) {
-            int pos = (int) next;
-            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
-            int body = pos + 8;
-            if (tag(b, pos, "fmt ")) {
-                if (size < 16 || body + 16 > b.limit()) {
-                    throw new InvalidRequestException(what + "has a truncated fmt chunk");
-                }
-                int format = Short.toUnsignedInt(b.getShort(body));
-                channels = Short.toUnsignedInt(b.getShort(body + 2));
-                sampleRate = b.getInt(body + 4);
-                blockAlign = Short.toUnsignedInt(b.getShort(body + 12));
-                int bits = Short.toUnsignedInt(b.getShort(body + 14));
-                if (format != 1) {
-                    throw new InvalidRequestException(what + "has format code " + format + " (1 is PCM)");
-                }
-                if (bits != 16) {
-                    throw new InvalidRequestException(what + "has " + bits + "-bit samples");
-                }
-                if (channels < 1 || sampleRate <= 0 || blockAlign != channels * 2) {
-                    throw new InvalidRequestException(what + "has an inconsistent fmt chunk (" + channels
-                            + " channels, " + sampleRate + " Hz, block align " + blockAlign + ")");
-                }
-            } else if (tag(b, pos, "data")) {
-                if (channels == 0) {
-                    throw new InvalidRequestException(what + "has its data chunk before its fmt chunk");
-                }
-                // Streamed files may claim more data than they hold: read what is there.
-                long available = Math.min(size, b.limit() - body);
-                int frames = (int) (available / blockAlign);
-                short[] mono = new short[frames];
-                for (int f = 0; f < frames; f++) {
-                    int sum = 0;
-                    for (int c = 0; c < channels; c++) {
-                        sum += b.getShort(body + f * blockAlign + c * 2);
-                    }
-                    mono[f] = (short) (sum / channels);
-                }
-                return new Pcm(sampleRate, mono);
-            }
-            next = body + size + (size & 1);
-        }
-        throw new InvalidRequestException(what + (channels == 0 ? "has no fmt chunk" : "has no data chunk"));
-    }
-
-    private static boolean tag(ByteBuffer b, int at, String tag) {
-        if (at + 4 > b.limit()) {
-            return false;
-        }
-        for (int i = 0; i < 4; i++) {
-            if (b.get(at + i) != tag.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return new Pcm(decoded.sampleRate(), mono);
     }
 
     private static byte[] ascii(String s) {

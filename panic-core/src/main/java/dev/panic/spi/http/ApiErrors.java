@@ -7,7 +7,7 @@ import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.internal.http.RetryAfter;
 import java.net.http.HttpHeaders;
@@ -126,7 +126,7 @@ public final class ApiErrors {
                     null, status, null);
         }
         if (status == 408 || status == 504) {
-            return new TimeoutException(p + " timed out (" + said + "); try again later", null, status, retryAfter);
+            return new CallTimeoutException(p + " timed out (" + said + "); try again later", null, status, retryAfter);
         }
         if (status >= 500) {
             return new UnavailableException(p + " failed on its side (" + said + "); try again later",

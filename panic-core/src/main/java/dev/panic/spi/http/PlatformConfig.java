@@ -1,7 +1,7 @@
 package dev.panic.spi.http;
 
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.PlatformContext;
+import dev.panic.PlatformContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -12,7 +12,7 @@
  *       to withdraw a paid request that is still waiting;</li>
  *   <li>{@link dev.panic.spi.http.Secret}: the key, which never shows itself and scrubs text;</li>
  *   <li>{@link dev.panic.spi.http.PlatformConfig}: the one way an adapter reads its key and
- *       settings from a {@link dev.panic.spi.PlatformContext};</li>
+ *       settings from a {@link dev.panic.PlatformContext};</li>
  *   <li>{@link dev.panic.spi.http.ApiErrors}: failures typed by what helps; {@link dev.panic.spi.http.Json}
  *       and {@link dev.panic.spi.http.Multipart} for bodies.</li>
  * </ul>

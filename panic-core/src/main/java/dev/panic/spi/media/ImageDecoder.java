@@ -24,8 +24,11 @@ public final class ImageDecoder {
      */
     public static final long MAX_PIXELS = 4096L * 4096L;
 
-    /** The formats the JDK reads on every platform, for error messages. */
-    public static final String FORMATS = "PNG, JPEG, GIF or BMP";
+    /**
+     * The formats read on every platform, for error messages: the JDK's, and WebP through the
+     * TwelveMonkeys ImageIO plug-in core depends on.
+     */
+    public static final String FORMATS = "PNG, JPEG, GIF, BMP or WebP";
 
     private ImageDecoder() {
     }
@@ -52,7 +55,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(image.data().newInputStream())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidRequestException(named + " is not an image: its bytes are not in a format the JDK"
+                throw new InvalidRequestException(named + " is not an image: its bytes are not in a format that"
                         + " decodes (" + FORMATS + "); they start with " + head(image));
             }
             ImageReader reader = readers.next();

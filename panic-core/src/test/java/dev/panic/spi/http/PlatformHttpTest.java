@@ -22,7 +22,7 @@ import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.RateLimitedException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.spi.media.DataUri;
@@ -195,7 +195,7 @@ class PlatformHttpTest {
                 .hasMessageContaining("quota is used up").hasMessageContaining("Retrying will not help");
         assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/ollama")))).isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("model 'llava' not found");
-        assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/504")))).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/504")))).isInstanceOf(CallTimeoutException.class);
     }
 
     @Test
@@ -233,7 +233,7 @@ class PlatformHttpTest {
         server.stubFor(get("/slow").willReturn(aResponse().withFixedDelay(3000).withBody("{}")));
         PlatformHttp http = client(fast().maxAttempts(1).requestTimeout(Duration.ofMillis(300)).build());
 
-        assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/slow")))).isInstanceOf(TimeoutException.class)
+        assertThatThrownBy(() -> call(http, ApiRequest.get(uri("/slow")))).isInstanceOf(CallTimeoutException.class)
                 .hasMessageContaining("did not answer GET /slow within PT0.3S");
     }
 

@@ -1,5 +1,7 @@
 package dev.panic.embeddings.internal;
 
+import dev.panic.spi.media.AudioDecoder;
+
 /**
  * The perceptual audio descriptor: how the spectrum of a clip sits and moves over time.
  *
@@ -61,7 +63,7 @@ public final class AudioDescriptor {
     }
 
     /** The unit-length descriptor of the samples, {@value #DIMENSION} dimensions. */
-    public static float[] describe(WavReader.Pcm pcm) {
+    public static float[] describe(AudioDecoder.Samples pcm) {
         int rate = pcm.sampleRate();
         float[] x = pcm.samples();
         int window = Math.max(2, (int) Math.round(rate * FRAME_MS / 1000.0));

@@ -12,7 +12,7 @@ import dev.panic.report.Fragments;
 import dev.panic.report.Plots;
 import dev.panic.report.internal.Html;
 import dev.panic.report.internal.Pictures;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.awt.image.BufferedImage;
 import java.util.Base64;
 import java.util.LinkedHashMap;

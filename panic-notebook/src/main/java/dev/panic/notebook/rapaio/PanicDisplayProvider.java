@@ -6,7 +6,7 @@ import dev.panic.Run;
 import dev.panic.analysis.RunAnalysis;
 import dev.panic.notebook.MimeBundles;
 import dev.panic.notebook.internal.KernelDisplay;
-import dev.panic.store.StoredRun;
+import dev.panic.StoredRun;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -14,7 +14,7 @@ import dev.panic.spi.http.Json;
 import dev.panic.spi.http.PlatformHttp;
 import dev.panic.spi.http.Secret;
 import dev.panic.ollama.PullProgress;
-import dev.panic.spi.Readiness;
+import dev.panic.Readiness;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
@@ -232,11 +232,7 @@ public final class OllamaApi {
 
     /** A failure in Ollama's terms: which address did not answer, which model to pull. */
     public PanicException explain(Throwable t, String model) {
-        Throwable e = t;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        PanicException p = PanicException.from(e);
+        PanicException p = PanicException.from(t);
         if (p instanceof NotFoundException && model != null && !p.getMessage().contains("ollama pull")) {
             return new NotFoundException("model 'ollama:" + model + "' is not installed on " + host + "; run `ollama pull "
                     + model + "` (or OllamaPlatform.pull)", p, p.httpStatus().orElse(404), null);

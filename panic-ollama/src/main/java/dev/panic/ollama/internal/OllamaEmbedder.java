@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.exception.UnavailableException;
 import java.util.List;
 import java.util.Set;
@@ -12,13 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /** Text vectors from an installed Ollama embedding model, through {@code /api/embed}. */
-public final class OllamaEmbedder implements Embedder {
+public final class OllamaEmbedder extends BatchEmbedder {
 
     private final OllamaApi api;
     private final String model;
     private final int dimension;
 
     private OllamaEmbedder(OllamaApi api, String model, int dimension) {
+        super("ollama:" + model, Set.of(Modality.TEXT), dimension);
         this.api = api;
         this.model = model;
         this.dimension = dimension;
@@ -44,26 +45,7 @@ public final class OllamaEmbedder implements Embedder {
     }
 
     @Override
-    public String id() {
-        return "ollama:" + model;
-    }
-
-    @Override
-    public Set<Modality> modalities() {
-        return Set.of(Modality.TEXT);
-    }
-
-    @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
-        if (inputs.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
         List<String> texts = inputs.stream().map(p -> ((Payload.Text) p).text()).toList();
         return api.embed(model, texts).thenApply(vectors -> vectors.stream().map(v -> {
             if (v.length != dimension) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>The request is sent as a read: an embedding creates nothing and the same text gives the same
  * vector, so repeating it after a server error cannot do harm beyond a fraction of a cent.
  */
-public final class OpenAiEmbedder implements Embedder {
+public final class OpenAiEmbedder extends BatchEmbedder {
 
     /** The models whose {@code dimensions} may be set ("text-embedding-3 and later models"). */
     private static final String DIMENSIONS_PREFIX = "text-embedding-3";
@@ -59,55 +59,52 @@ public final class OpenAiEmbedder implements Embedder {
      * @throws ValidationException if the model and the dimensions do not go together
      */
     public OpenAiEmbedder(String model, Integer dimensions, OpenAiClient client) {
-        if (model == null || model.isBlank()) {
-            throw new ValidationException("an OpenAI embedder needs a model name, e.g. text-embedding-3-small");
-        }
-        this.model = model.trim();
+        this(Shape.of(model, dimensions), client);
+    }
+
+    private OpenAiEmbedder(Shape shape, OpenAiClient client) {
+        super(shape.id(), Set.of(Modality.TEXT), shape.dimension());
+        this.model = shape.model();
+        this.requestedDimensions = shape.requestedDimensions();
+        this.dimension = shape.dimension();
+        this.id = shape.id();
         this.client = client;
-        Integer known = NATIVE.get(this.model);
-        boolean shortens = this.model.startsWith(DIMENSIONS_PREFIX);
-        if (dimensions != null && dimensions < 1) {
-            throw new ValidationException("parameter 'dimensions' of embedder openai:" + this.model
-                    + " must be a whole number of at least 1; got " + dimensions);
-        }
-        if (dimensions != null && known != null && !shortens) {
-            throw new ValidationException("parameter 'dimensions' is supported only by text-embedding-3 and later"
-                    + " models, not " + this.model + "; leave it out (its vectors have " + known + " dimensions)");
-        }
-        if (dimensions != null && known != null && dimensions > known) {
-            throw new ValidationException("parameter 'dimensions' of embedder openai:" + this.model
-                    + " must be from 1 to " + known + "; got " + dimensions);
-        }
-        if (dimensions == null && known == null) {
-            throw new ValidationException("PANIC does not know the vector length of '" + this.model
-                    + "'; give it: OpenAiPlatform.embedder(\"" + this.model + "\", dimensions)");
-        }
-        this.dimension = dimensions != null ? dimensions : known;
-        // Only the models the description names as taking it get the field; others would refuse it.
-        this.requestedDimensions = dimensions != null && shortens ? dimensions : null;
-        this.id = "openai:" + this.model + (requestedDimensions == null ? "" : "@" + requestedDimensions);
     }
 
-    /** {@code openai:MODEL}, or {@code openai:MODEL@DIMENSIONS} when shortened vectors were asked for. */
-    @Override
-    public String id() {
-        return id;
-    }
-
-    /** Text only. */
-    @Override
-    public Set<Modality> modalities() {
-        return Set.of(Modality.TEXT);
-    }
-
-    @Override
-    public int dimension() {
-        return dimension;
+    /** The model, the length asked for and the vectors' length, checked before the embedder exists. */
+    private record Shape(String model, Integer requestedDimensions, int dimension, String id) {
+        static Shape of(String name, Integer dimensions) {
+            if (name == null || name.isBlank()) {
+                throw new ValidationException("an OpenAI embedder needs a model name, e.g. text-embedding-3-small");
+            }
+            String model = name.trim();
+            Integer known = NATIVE.get(model);
+            boolean shortens = model.startsWith(DIMENSIONS_PREFIX);
+            if (dimensions != null && dimensions < 1) {
+                throw new ValidationException("parameter 'dimensions' of embedder openai:" + model
+                        + " must be a whole number of at least 1; got " + dimensions);
+            }
+            if (dimensions != null && known != null && !shortens) {
+                throw new ValidationException("parameter 'dimensions' is supported only by text-embedding-3 and later"
+                        + " models, not " + model + "; leave it out (its vectors have " + known + " dimensions)");
+            }
+            if (dimensions != null && known != null && dimensions > known) {
+                throw new ValidationException("parameter 'dimensions' of embedder openai:" + model
+                        + " must be from 1 to " + known + "; got " + dimensions);
+            }
+            if (dimensions == null && known == null) {
+                throw new ValidationException("PANIC does not know the vector length of '" + model
+                        + "'; give it: OpenAiPlatform.embedder(\"" + model + "\", dimensions)");
+            }
+            // Only the models the description names as taking it get the field; others would refuse it.
+            Integer requested = dimensions != null && shortens ? dimensions : null;
+            return new Shape(model, requested, dimensions != null ? dimensions : known,
+                    "openai:" + model + (requested == null ? "" : "@" + requested));
+        }
     }
 
     @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
         List<String> texts = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             String text = ((Payload.Text) inputs.get(i)).text();
@@ -116,9 +113,6 @@ public final class OpenAiEmbedder implements Embedder {
                 throw new ValidationException("input " + i + " to embedder '" + id + "' is empty; OpenAI embeds no empty text");
             }
             texts.add(text);
-        }
-        if (texts.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
         }
         List<CompletableFuture<List<Embedding>>> batches = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += MAX_BATCH) {

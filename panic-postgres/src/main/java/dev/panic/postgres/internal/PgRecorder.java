@@ -9,7 +9,8 @@ import dev.panic.RunInfo;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.store.JsonCodec;
-import dev.panic.store.RunStore;
+import dev.panic.internal.store.RunFolderLayout;
+import dev.panic.RunStore;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.Connection;
@@ -154,13 +155,7 @@ final class PgRecorder implements RunStore.Recorder {
 
     @Override
     public synchronized void update(RunInfo info) {
-        if (info == null) {
-            throw new ValidationException("cannot save a null run info");
-        }
-        if (!runId.equals(info.id())) {
-            throw new ValidationException("run info is for run '" + info.id() + "', not for run '" + runId
-                    + "' that this recorder saves");
-        }
+        RunFolderLayout.checkInfoFor(runId, info);
         checkOpen();
         PgRunStore.Encoded encoded = store.encode(info);
         write("save the description of run '" + runId + "'", c -> {

@@ -8,14 +8,12 @@ import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
 import dev.panic.RunStatus;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
 import dev.panic.internal.store.JsonCodec;
 import dev.panic.internal.store.RunFolderLayout;
-import dev.panic.store.RunStore;
-import dev.panic.store.StoredRun;
+import dev.panic.internal.store.TrajectoryStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,7 +37,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /** The PostgreSQL run store; see {@link dev.panic.postgres.PostgresRunStore} for what it keeps where. */
-public final class PgRunStore implements RunStore, AutoCloseable {
+public final class PgRunStore extends TrajectoryStore implements AutoCloseable {
 
     private static final int PAGE = 128;
     private static final int KNOWN_IDS_IN_MESSAGES = 5;
@@ -188,18 +186,8 @@ public final class PgRunStore implements RunStore, AutoCloseable {
     }
 
     @Override
-    public void saveAnalysis(RunAnalysis analysis) {
-        if (analysis == null) {
-            throw new ValidationException("cannot save a null analysis");
-        }
-        String runId = RunFolderLayout.checkRunId(analysis.runId());
-        String json;
-        try {
-            json = codec.mapper().writeValueAsString(codec.encodeAnalysis(analysis));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PanicException("could not encode the analysis of run '" + runId + "' as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+    public void saveAnalysis(String runId, String json) {
+        RunFolderLayout.checkAnalysis(runId, json);
         int saved = db.transaction("save the analysis of run '" + runId + "'", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO panic_analyses (run_id, saved_at, analysis)"
                     + " SELECT id, now(), ?::json FROM panic_runs WHERE id = ?"
@@ -264,25 +252,8 @@ public final class PgRunStore implements RunStore, AutoCloseable {
     }
 
     @Override
-    public StoredRun read(String runId) {
-        RunInfo info = info(runId);
-        List<String> warnings = new ArrayList<>();
-        List<Prediction> predictions = new ArrayList<>();
-        try (Stream<Prediction> s = trajectory(info, 0, Integer.MAX_VALUE, warnings::add)) {
-            s.forEach(predictions::add);
-        }
-        List<Revision> revisions = readRevisions(runId, warnings::add);
-        if (info.status().isFinal() && info.status() != RunStatus.INTERRUPTED
-                && info.predictions() != predictions.size() && warnings.isEmpty()) {
-            warnings.add("run '" + runId + "' in " + db.display() + " counts " + info.predictions()
-                    + " predictions but " + predictions.size() + " were read");
-        }
-        return new StoredRun(info, predictions, revisions, warnings);
-    }
-
-    @Override
-    public Stream<Prediction> predictions(String runId, int fromSequence) {
-        return trajectory(info(runId), fromSequence, Integer.MAX_VALUE, w -> { });
+    protected String describe(String runId) {
+        return "run '" + runId + "' in " + db.display();
     }
 
     @Override
@@ -291,7 +262,8 @@ public final class PgRunStore implements RunStore, AutoCloseable {
         return readRevisions(runId, w -> { });
     }
 
-    private List<Revision> readRevisions(String runId, Consumer<String> warnings) {
+    @Override
+    protected List<Revision> readRevisions(String runId, Consumer<String> warnings) {
         List<String[]> rows = db.transaction("read the revisions of run '" + runId + "'", c -> {
             List<String[]> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT number, revision::text FROM panic_revisions"
@@ -415,26 +387,14 @@ public final class PgRunStore implements RunStore, AutoCloseable {
         });
     }
 
-    /**
-     * The trajectory of a run from {@code from} to {@code to}: its parent's predictions up to the
-     * fork point first (read through the parent, recursively), then its own.
-     */
-    private Stream<Prediction> trajectory(RunInfo info, int from, int to, Consumer<String> warnings) {
-        Lineage parent = info.parent();
-        int ownFrom = Math.max(from, parent == null ? 0 : parent.sequence() + 1);
-        Stream<Prediction> own = StreamSupport.stream(new OwnPredictions(info.id(), ownFrom, to, warnings), false);
-        if (parent == null || from > parent.sequence()) {
-            return own;
-        }
-        RunInfo parentInfo;
-        try {
-            parentInfo = info(parent.runId());
-        } catch (NotFoundException e) {
-            warnings.accept("run '" + info.id() + "' was forked from run '" + parent.runId() + "', which is not in "
-                    + db.display() + "; its first " + (parent.sequence() + 1) + " predictions cannot be read");
-            return own;
-        }
-        return Stream.concat(trajectory(parentInfo, from, Math.min(to, parent.sequence()), warnings), own);
+    @Override
+    protected String where() {
+        return db.display();
+    }
+
+    @Override
+    protected Stream<Prediction> ownPredictions(RunInfo info, int from, int to, Consumer<String> warnings) {
+        return StreamSupport.stream(new OwnPredictions(info.id(), from, to, warnings), false);
     }
 
     /**

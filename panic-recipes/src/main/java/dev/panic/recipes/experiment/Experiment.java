@@ -21,7 +21,7 @@ import dev.panic.exception.ValidationException;
 import dev.panic.json.RunSpecJson;
 import dev.panic.recipes.internal.FileOut;
 import dev.panic.recipes.internal.SharedBudget;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import dev.panic.ModelInfo;
 import dev.panic.Parameters;
 import dev.panic.Platforms;
 import dev.panic.exception.NotFoundException;
-import dev.panic.spi.Platform;
-import dev.panic.spi.Readiness;
+import dev.panic.Platform;
+import dev.panic.Readiness;
 import java.util.List;
 
 /**

@@ -10,7 +10,7 @@ import dev.panic.RunStatus;
 import dev.panic.exception.ValidationException;
 import dev.panic.recipes.Csv;
 import dev.panic.simulator.SimulatorPlatform;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

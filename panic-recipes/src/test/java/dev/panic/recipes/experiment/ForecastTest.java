@@ -10,7 +10,7 @@ import dev.panic.RunSpec;
 import dev.panic.exception.ValidationException;
 import dev.panic.recipes.Socratic;
 import dev.panic.simulator.SimulatorPlatform;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

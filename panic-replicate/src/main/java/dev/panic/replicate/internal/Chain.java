@@ -2,7 +2,6 @@ package dev.panic.replicate.internal;
 
 import dev.panic.exception.PanicException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The future of a call made of several steps (upload, predict, download), where cancelling the
@@ -41,10 +40,7 @@ final class Chain<T> {
             if (e == null) {
                 result.complete(v);
             } else {
-                Throwable t = e;
-                while (t instanceof CompletionException && t.getCause() != null) {
-                    t = t.getCause();
-                }
+                Throwable t = PanicException.unwrap(e);
                 result.completeExceptionally(t instanceof java.util.concurrent.CancellationException
                         ? t : PanicException.from(t));
             }

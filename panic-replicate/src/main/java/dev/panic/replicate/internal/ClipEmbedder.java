@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.ValidationException;
 import dev.panic.spi.http.Json;
@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * space), blank texts are refused, and images are always uploaded to Replicate's file store and
  * passed by address: a data URL would be read as text.
  */
-public final class ClipEmbedder implements Embedder {
+public final class ClipEmbedder extends BatchEmbedder {
 
     /** The model's name on Replicate. */
     public static final String MODEL = "andreasjansson/clip-features";
@@ -40,30 +40,14 @@ public final class ClipEmbedder implements Embedder {
      * @param missingToken why calls cannot be made, or null when a token is set
      */
     public ClipEmbedder(ReplicateClient client, String version, String missingToken) {
+        super("clip", Set.of(Modality.TEXT, Modality.IMAGE), DIMENSION);
         this.client = client;
         this.version = version;
         this.missingToken = missingToken;
     }
 
-    /** {@code clip}. */
     @Override
-    public String id() {
-        return "clip";
-    }
-
-    @Override
-    public Set<Modality> modalities() {
-        return Set.of(Modality.TEXT, Modality.IMAGE);
-    }
-
-    @Override
-    public int dimension() {
-        return DIMENSION;
-    }
-
-    @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i) instanceof Payload.Text t) {
@@ -76,9 +60,6 @@ public final class ClipEmbedder implements Embedder {
             } else {
                 texts.add(null);
             }
-        }
-        if (inputs.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
         }
         if (missingToken != null) {
             return Vectors.missingToken(id(), missingToken);

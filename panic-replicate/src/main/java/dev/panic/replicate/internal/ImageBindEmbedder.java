@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panic.Embedding;
 import dev.panic.Modality;
 import dev.panic.Payload;
-import dev.panic.embedding.Embedder;
+import dev.panic.BatchEmbedder;
 import dev.panic.spi.http.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * upload otherwise). Several inputs are sent as concurrent predictions, within the platform's rate
  * limit. Its output is the vector as a list of numbers.
  */
-public final class ImageBindEmbedder implements Embedder {
+public final class ImageBindEmbedder extends BatchEmbedder {
 
     /** The model's name on Replicate. */
     public static final String MODEL = "daanelson/imagebind";
@@ -37,33 +37,14 @@ public final class ImageBindEmbedder implements Embedder {
      * @param missingToken why calls cannot be made, or null when a token is set
      */
     public ImageBindEmbedder(ReplicateClient client, String version, String missingToken) {
+        super("imagebind", Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO), DIMENSION);
         this.client = client;
         this.version = version;
         this.missingToken = missingToken;
     }
 
-    /** {@code imagebind}. */
     @Override
-    public String id() {
-        return "imagebind";
-    }
-
-    @Override
-    public Set<Modality> modalities() {
-        return Set.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO);
-    }
-
-    @Override
-    public int dimension() {
-        return DIMENSION;
-    }
-
-    @Override
-    public CompletableFuture<List<Embedding>> embedAll(List<? extends Payload> inputs) {
-        checkInputs(inputs);
-        if (inputs.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
+    protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
         if (missingToken != null) {
             return Vectors.missingToken(id(), missingToken);
         }

@@ -6,7 +6,7 @@ import dev.panic.Payload;
 import dev.panic.exception.ContentRejectedException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
-import dev.panic.exception.TimeoutException;
+import dev.panic.exception.CallTimeoutException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.spi.http.ApiErrors;
 import dev.panic.spi.http.ApiRequest;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -337,7 +336,7 @@ public final class ReplicateClient {
         private void pollLater(PredictionResponse p, Duration wait) {
             if (System.nanoTime() + wait.toNanos() - deadline > 0) {
                 cancelRemotely("it ran past the prediction timeout");
-                result.completeExceptionally(new TimeoutException("replicate prediction " + p.id() + " of " + model
+                result.completeExceptionally(new CallTimeoutException("replicate prediction " + p.id() + " of " + model
                         + " did not finish within " + flow.predictionTimeout() + " (it was " + p.status()
                         + "), so it was cancelled; raise predictionTimeout for slow models"));
                 return;
@@ -381,11 +380,7 @@ public final class ReplicateClient {
         }
 
         private void fail(Throwable error) {
-            Throwable t = error;
-            while (t instanceof CompletionException && t.getCause() != null) {
-                t = t.getCause();
-            }
-            result.completeExceptionally(PanicException.from(t));
+            result.completeExceptionally(PanicException.from(error));
         }
 
         /**
@@ -411,7 +406,7 @@ public final class ReplicateClient {
         private PanicException canceled(PredictionResponse p) {
             String head = "replicate prediction " + p.id() + " of " + model + " was canceled on Replicate";
             if (flow.cancelAfter() != null) {
-                return new TimeoutException(head + ", most likely at its Cancel-After deadline of "
+                return new CallTimeoutException(head + ", most likely at its Cancel-After deadline of "
                         + flow.cancelAfter() + "; raise cancelAfter for slow models");
             }
             return new PanicException(head + " (by someone with access to the account, or at a deadline)");

@@ -5,11 +5,11 @@ import dev.panic.Embedding;
 import dev.panic.exception.AuthenticationException;
 import dev.panic.exception.InvalidRequestException;
 import dev.panic.exception.PanicException;
+import dev.panic.spi.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** What the Replicate embedders share: reading vectors and joining several predictions into one future. */
 final class Vectors {
@@ -53,12 +53,7 @@ final class Vectors {
      * cancelling it cancels every part (and so their predictions on Replicate).
      */
     static CompletableFuture<List<Embedding>> all(List<CompletableFuture<Embedding>> parts) {
-        CompletableFuture<List<Embedding>> all = new CompletableFuture<>();
-        all.whenComplete((v, e) -> {
-            if (all.isCancelled()) {
-                parts.forEach(p -> p.cancel(true));
-            }
-        });
+        CompletableFuture<List<Embedding>> all = Futures.propagateCancel(new CompletableFuture<>(), parts);
         CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             if (e == null) {
                 List<Embedding> out = new ArrayList<>(parts.size());
@@ -66,10 +61,7 @@ final class Vectors {
                 all.complete(out);
                 return;
             }
-            Throwable t = e;
-            while (t instanceof CompletionException && t.getCause() != null) {
-                t = t.getCause();
-            }
+            Throwable t = PanicException.unwrap(e);
             all.completeExceptionally(t instanceof CancellationException ? t : PanicException.from(t));
             // One failure dooms the call: stop paying for the rest.
             parts.forEach(p -> p.cancel(true));

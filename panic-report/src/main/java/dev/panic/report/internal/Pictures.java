@@ -30,7 +30,7 @@ public final class Pictures {
     private Pictures() {
     }
 
-    /** The decoded picture, or empty when the JDK cannot decode it (e.g. WebP). */
+    /** The decoded picture, or empty when it cannot be decoded (e.g. AVIF, SVG). */
     public static Optional<BufferedImage> decode(Payload.Image image) {
         try {
             ImageDecoder.Pixels p = ImageDecoder.decode(image, "output");

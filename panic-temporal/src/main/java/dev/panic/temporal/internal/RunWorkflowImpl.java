@@ -267,32 +267,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
 
     private Template.Context context(String input) {
-        int step = sequence;
-        return new Template.Context() {
-            @Override
-            public String input() {
-                return input;
-            }
-
-            @Override
-            public String initial() {
-                if (spec.input() instanceof Payload.Text t) {
-                    return t.text();
-                }
-                throw new ValidationException("a template uses {initial}, but the run's initial input is not text");
-            }
-
-            @Override
-            public List<String> last(String node, int count) {
-                List<String> all = new ArrayList<>(texts.getOrDefault(node, new ArrayDeque<>()));
-                return all.subList(Math.max(0, all.size() - count), all.size());
-            }
-
-            @Override
-            public int step() {
-                return step;
-            }
-        };
+        return Template.Context.of(spec.input(), input, sequence, (node, count) -> {
+            List<String> all = new ArrayList<>(texts.getOrDefault(node, new ArrayDeque<>()));
+            return all.subList(Math.max(0, all.size() - count), all.size());
+        });
     }
 
     private Prediction prediction(Messages.Step s) {

@@ -4,7 +4,7 @@ import dev.panic.Prediction;
 import dev.panic.Run;
 import dev.panic.RunEvent;
 import dev.panic.json.RunJson;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

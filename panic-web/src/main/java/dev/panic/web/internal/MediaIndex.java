@@ -5,7 +5,7 @@ import dev.panic.Payload;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.exception.NotFoundException;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

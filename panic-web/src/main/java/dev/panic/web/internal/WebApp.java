@@ -21,13 +21,13 @@ import dev.panic.RunInfo;
 import dev.panic.RunSpec;
 import dev.panic.StopRule;
 import dev.panic.detection.Detectors;
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import dev.panic.exception.NotFoundException;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.UnavailableException;
 import dev.panic.exception.ValidationException;
 import dev.panic.json.RunJson;
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -85,7 +85,7 @@ public final class WebApp implements AutoCloseable {
         this.platforms = platforms;
         this.host = host;
         this.catalogue = new Catalogue(platforms);
-        this.json = RunJson.builder().mediaUrls((run, sha, type) -> run == null ? null : "/media/" + run + "/" + sha)
+        this.json = RunJson.builder().mediaUrls((run, sha, type) -> Optional.ofNullable(run).map(r -> "/media/" + r + "/" + sha))
                 .embeddings(false).build();
         this.media = new MediaIndex(store);
         this.live = new LiveRuns(store, json, media);

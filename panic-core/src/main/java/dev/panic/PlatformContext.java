@@ -1,4 +1,4 @@
-package dev.panic.spi;
+package dev.panic;
 
 import java.util.Objects;
 import java.util.Optional;

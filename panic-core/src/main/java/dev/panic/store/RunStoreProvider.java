@@ -1,13 +1,14 @@
-package dev.panic.spi;
+package dev.panic.store;
 
-import dev.panic.store.RunStore;
+import dev.panic.RunStore;
+
 import java.util.List;
 
 /**
  * Opens run stores named by a URL, so that {@link dev.panic.store.RunStores#open(String)} (and the
  * {@code panic} program's {@code --store}) reach stores of modules core does not depend on, such
  * as {@code postgresql://…} from {@code panic-postgres}. Found by {@link java.util.ServiceLoader}
- * (listed in {@code META-INF/services/dev.panic.spi.RunStoreProvider}); it must have a public
+ * (listed in {@code META-INF/services/dev.panic.store.RunStoreProvider}); it must have a public
  * no-argument constructor.
  */
 public interface RunStoreProvider {

@@ -1,11 +1,10 @@
-package dev.panic.store;
+package dev.panic;
 
 import dev.panic.Embedding;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.Verdict;
 import dev.panic.RunInfo;
-import dev.panic.analysis.RunAnalysis;
 import dev.panic.internal.store.DirectoryRunStore;
 import dev.panic.internal.store.MemoryRunStore;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import java.util.stream.Stream;
  * with its steering changes, and {@code media/} with every image and sound once, named by its
  * SHA-256. A fork or branch keeps only its own predictions and media; its parent's are read from
  * the parent's folder. An analysis can be saved beside a run ({@link #saveAnalysis},
- * {@code analysis.json}). {@link #memory()} keeps runs in memory, for runs that need no saving.
+ * {@code analysis.json}; {@code RunAnalysis.saveTo(store)} writes it). {@link #memory()} keeps runs in memory, for runs that need no saving.
  *
  * <p>A run is written by one {@link Recorder} at a time, which holds it (a lock the operating
  * system releases when the writing process dies): a run whose writer has gone reads as
@@ -103,13 +102,15 @@ public interface RunStore {
     }
 
     /**
-     * Saves an analysis beside its run ({@link RunAnalysis#runId()}), replacing an earlier one. The
-     * directory store writes it to {@code analysis.json} in the run's folder.
+     * Saves the analysis of a run, a JSON document (as {@code dev.panic.analysis.RunAnalysis.saveTo}
+     * writes it), beside the run, replacing an earlier one. The directory store writes it to
+     * {@code analysis.json} in the run's folder. The store keeps the document as it is given.
      *
+     * @throws dev.panic.exception.ValidationException if the id is not a run id or the document is null
      * @throws dev.panic.exception.NotFoundException if there is no such run
      * @throws UnsupportedOperationException if this store does not keep analyses (the default)
      */
-    default void saveAnalysis(RunAnalysis analysis) {
+    default void saveAnalysis(String runId, String json) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep analyses");
     }
 

@@ -1,4 +1,4 @@
-package dev.panic.store;
+package dev.panic;
 
 import dev.panic.Prediction;
 import dev.panic.Revision;

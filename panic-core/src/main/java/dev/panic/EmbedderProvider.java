@@ -1,6 +1,6 @@
-package dev.panic.spi;
+package dev.panic;
 
-import dev.panic.embedding.Embedder;
+import dev.panic.Embedder;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,7 +8,7 @@ import java.util.Optional;
  * Makes embedders known by id, so that a run saved with its embedders' ids can be resumed or
  * forked, and a spec file can name them: {@link dev.panic.Platforms#embedder(String)} asks every
  * provider found by {@link java.util.ServiceLoader} (listed in
- * {@code META-INF/services/dev.panic.spi.EmbedderProvider}). It must have a public no-argument
+ * {@code META-INF/services/dev.panic.EmbedderProvider}). It must have a public no-argument
  * constructor.
  */
 public interface EmbedderProvider {

@@ -1,4 +1,4 @@
-package dev.panic.spi;
+package dev.panic;
 
 import dev.panic.Model;
 import dev.panic.ModelInfo;

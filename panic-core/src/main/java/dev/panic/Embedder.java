@@ -1,8 +1,5 @@
-package dev.panic.embedding;
+package dev.panic;
 
-import dev.panic.Embedding;
-import dev.panic.Modality;
-import dev.panic.Payload;
 import dev.panic.exception.ValidationException;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +14,47 @@ import java.util.concurrent.CompletableFuture;
  * Implementations are thread-safe.
  */
 public interface Embedder {
+
+    /**
+     * What an embedder made by {@link #of} runs: embeds a checked, non-empty batch.
+     */
+    @FunctionalInterface
+    interface Batch {
+        /** One vector per input, in input order, or a future failed with a {@link dev.panic.exception.PanicException}. */
+        CompletableFuture<List<Embedding>> embed(List<? extends Payload> inputs);
+    }
+
+    /**
+     * An embedder from a batch function, checked as {@link BatchEmbedder} checks.
+     *
+     * @param id         a stable id, e.g. {@code my-clip}
+     * @param modalities what it embeds
+     * @param dimension  the length of every vector
+     * @param identity   what the vectors come from (model, weights, code version), for a run's provenance
+     * @param batch      embeds a checked, non-empty batch
+     * @throws ValidationException if an argument is missing or out of range
+     */
+    static Embedder of(String id, Set<Modality> modalities, int dimension, String identity, Batch batch) {
+        if (batch == null || identity == null || identity.isBlank()) {
+            throw new ValidationException("embedder '" + id + "' needs an identity and a batch function");
+        }
+        return new BatchEmbedder(id, modalities, dimension) {
+            @Override
+            protected CompletableFuture<List<Embedding>> embedBatch(List<? extends Payload> inputs) {
+                return batch.embed(inputs);
+            }
+
+            @Override
+            public String identity() {
+                return identity;
+            }
+
+            @Override
+            public String toString() {
+                return "Embedder[" + id + ", " + dimension + " dims]";
+            }
+        };
+    }
 
     /** A stable id, used as the key of the vector in {@link dev.panic.Prediction#embeddings()}, e.g. {@code minilm}. */
     String id();

@@ -1,4 +1,4 @@
-package dev.panic.internal.store;
+package dev.panic.internal;
 
 import dev.panic.ModelId;
 import java.util.Collection;

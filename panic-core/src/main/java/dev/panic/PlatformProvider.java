@@ -1,8 +1,8 @@
-package dev.panic.spi;
+package dev.panic;
 
 /**
  * The service that {@link java.util.ServiceLoader} finds: one per platform module, named in
- * {@code META-INF/services/dev.panic.spi.PlatformProvider}. It must have a public no-argument
+ * {@code META-INF/services/dev.panic.PlatformProvider}. It must have a public no-argument
  * constructor.
  */
 public interface PlatformProvider {

@@ -1,4 +1,4 @@
-package dev.panic.spi;
+package dev.panic;
 
 /**
  * Whether a platform can be used now, and why not.

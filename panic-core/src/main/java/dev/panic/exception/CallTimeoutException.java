@@ -3,15 +3,15 @@ package dev.panic.exception;
 import java.time.Duration;
 
 /** A call took longer than its configured timeout. */
-public class TimeoutException extends PanicException {
+public class CallTimeoutException extends PanicException {
 
     /** An exception with a message. */
-    public TimeoutException(String message) {
+    public CallTimeoutException(String message) {
         super(message, null, -1, null);
     }
 
     /** An exception with a message and a cause. */
-    public TimeoutException(String message, Throwable cause) {
+    public CallTimeoutException(String message, Throwable cause) {
         super(message, cause, -1, null);
     }
 
@@ -21,7 +21,7 @@ public class TimeoutException extends PanicException {
      * @param httpStatus the HTTP status, or -1 if none
      * @param retryAfter how long the platform asked to wait, or null
      */
-    public TimeoutException(String message, Throwable cause, int httpStatus, Duration retryAfter) {
+    public CallTimeoutException(String message, Throwable cause, int httpStatus, Duration retryAfter) {
         super(message, cause, httpStatus, retryAfter);
     }
 
