@@ -1,6 +1,5 @@
 package dev.panic.http;
 
-import dev.panic.internal.http.DefaultPermits;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

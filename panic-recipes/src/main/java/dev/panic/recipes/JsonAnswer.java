@@ -12,7 +12,7 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidAnswerException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.StructuredOutput;
+import dev.panic.spi.json.StructuredOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

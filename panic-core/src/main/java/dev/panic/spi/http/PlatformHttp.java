@@ -7,7 +7,6 @@ import dev.panic.http.PermitSource;
 import dev.panic.internal.SharedScheduler;
 import dev.panic.internal.http.Call;
 import dev.panic.internal.http.CallChain;
-import dev.panic.internal.http.DefaultPermits;
 import dev.panic.internal.http.Downloads;
 import dev.panic.internal.http.Exchange;
 import java.net.URI;
@@ -77,7 +76,7 @@ public final class PlatformHttp {
         this.scheduler = b.scheduler;
         this.limitHeader = b.limitHeader;
         this.limitWindow = b.limitWindow;
-        PermitSource permits = b.permitsSet ? b.permits : DefaultPermits.get();
+        PermitSource permits = b.permitsSet ? b.permits : PermitSource.byDefault().orElse(null);
         // An account is a key: a platform without one (a local server) has nothing to share.
         this.bucket = permits == null || secret == null ? null : bucketName(platform, b.credentialsOrigin, secret,
                 settings.permitsPerSecond());

@@ -13,7 +13,7 @@ import dev.panic.Parameters;
 import dev.panic.Payload;
 import dev.panic.exception.PanicException;
 import dev.panic.exception.ValidationException;
-import dev.panic.spi.StructuredOutput;
+import dev.panic.spi.json.StructuredOutput;
 import dev.panic.spi.http.Json;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.panic.openai.internal;
 
 import dev.panic.spi.Futures;
-import dev.panic.spi.StructuredOutput;
+import dev.panic.spi.json.StructuredOutput;
 import dev.panic.Metadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.panic.ModelId;

@@ -1,4 +1,4 @@
-package dev.panic.spi;
+package dev.panic.spi.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

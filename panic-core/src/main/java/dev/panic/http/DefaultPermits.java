@@ -1,10 +1,12 @@
-package dev.panic.internal.http;
+package dev.panic.http;
 
-import dev.panic.http.PermitSource;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The process-wide {@link PermitSource} that {@link PermitSource#shareByDefault} sets. */
-public final class DefaultPermits {
+/**
+ * The process-wide {@link PermitSource} that {@link PermitSource#shareByDefault} sets; others read it
+ * through {@link PermitSource#byDefault}.
+ */
+final class DefaultPermits {
 
     private static final AtomicReference<PermitSource> SOURCE = new AtomicReference<>();
 
@@ -12,12 +14,12 @@ public final class DefaultPermits {
     }
 
     /** Sets it, or clears it with null. */
-    public static void set(PermitSource source) {
+    static void set(PermitSource source) {
         SOURCE.set(source);
     }
 
     /** The source, or null. */
-    public static PermitSource get() {
+    static PermitSource get() {
         return SOURCE.get();
     }
 }

@@ -1,4 +1,4 @@
-package dev.panic.spi;
+package dev.panic.spi.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
