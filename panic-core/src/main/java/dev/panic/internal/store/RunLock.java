@@ -58,7 +58,13 @@ final class RunLock implements AutoCloseable {
                     StandardOpenOption.WRITE);
             FileLock lock = null;
             for (int i = 0; i < ATTEMPTS && lock == null; i++) {
-                lock = channel.tryLock();
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException probing) {
+                    // A reader in this process (isHeld) holds its shared probe lock for an instant: the JVM
+                    // reports that as an overlap instead of a busy lock. Try again, as for a probe elsewhere.
+                    lock = null;
+                }
                 if (lock == null) {
                     Thread.sleep(10);
                 }
@@ -85,6 +91,11 @@ final class RunLock implements AutoCloseable {
             HELD.remove(file);
             Thread.currentThread().interrupt();
             throw new PanicException("interrupted while locking run '" + runId + "'", e);
+        } catch (RuntimeException e) {
+            // Whatever else fails, the run must not stay marked as written by this process.
+            closeQuietly(channel);
+            HELD.remove(file);
+            throw e;
         }
     }
 
