@@ -120,7 +120,7 @@ public abstract class RunStoreContract {
                 failed(id, 3, sound));
         RunInfo finalInfo = Fixtures.info(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
                 new StopReason("error", "model failed at step 3", 3, null, null, null), T0, T0.plusSeconds(9), 4,
-                List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2, null),
+                List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2),
                         StopReason.pattern("embedding-similarity", "close", 3, 1, 1, 0.987654321)));
 
         // when

@@ -106,8 +106,9 @@ public final class Fragments {
                 }
             }
             for (StopReason e : analysis.events()) {
-                if (e.patternStart() != null && e.patternStart() < e.sequence()) {
-                    badges.computeIfAbsent(e.patternStart(), k -> new ArrayList<>())
+                int start = e.patternStart().orElse(e.sequence());
+                if (start < e.sequence()) {
+                    badges.computeIfAbsent(start, k -> new ArrayList<>())
                             .add(new String[] {e.rule(), e.rule() + " begins", e.message()});
                 }
                 badges.computeIfAbsent(e.sequence(), k -> new ArrayList<>())

@@ -298,8 +298,9 @@ public final class Plots {
             double px = x.applyAsDouble(ev.sequence());
             String tip = ev.rule() + " at output " + ev.sequence() + ": " + ev.message();
             svg.group("class=\"event\" data-rule=\"" + Html.escape(ev.rule()) + "\"");
-            if (ev.patternStart() != null && ev.patternStart() < ev.sequence()) {
-                double ps = x.applyAsDouble(ev.patternStart());
+            int start = ev.patternStart().orElse(ev.sequence());
+            if (start < ev.sequence()) {
+                double ps = x.applyAsDouble(start);
                 svg.rect(ps, top, px - ps, plotH, "fill=\"" + colour + "\" fill-opacity=\"0.08\"", tip);
             }
             svg.line(px, top, px, top + plotH, "stroke=\"" + colour + "\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"");

@@ -349,15 +349,9 @@ public final class Report {
                 .append("<a href=\"#output-").append(r.sequence()).append("\">").append(r.sequence()).append("</a>: ")
                 .append(Html.escape(r.message()));
         List<String> more = new ArrayList<>();
-        if (r.patternStart() != null) {
-            more.add("pattern from output " + r.patternStart());
-        }
-        if (r.period() != null) {
-            more.add("period " + r.period());
-        }
-        if (r.similarity() != null) {
-            more.add("similarity " + Svg.num(r.similarity(), 3));
-        }
+        r.patternStart().ifPresent(v -> more.add("pattern from output " + v));
+        r.period().ifPresent(v -> more.add("period " + v));
+        r.similarity().ifPresent(v -> more.add("similarity " + Svg.num(v, 3)));
         if (!more.isEmpty()) {
             s.append(" <small>(").append(String.join(", ", more)).append(")</small>");
         }

@@ -37,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Turns run descriptions, specs, predictions and revisions into JSON trees and back; see
@@ -824,15 +826,9 @@ public final class JsonCodec {
         n.put("rule", r.rule());
         n.put("message", r.message());
         n.put("sequence", r.sequence());
-        if (r.patternStart() != null) {
-            n.put("pattern_start", r.patternStart());
-        }
-        if (r.period() != null) {
-            n.put("period", r.period());
-        }
-        if (r.similarity() != null) {
-            n.put("similarity", r.similarity());
-        }
+        r.patternStart().ifPresent(v -> n.put("pattern_start", v));
+        r.period().ifPresent(v -> n.put("period", v));
+        r.similarity().ifPresent(v -> n.put("similarity", v));
         return n;
     }
 
@@ -876,8 +872,7 @@ public final class JsonCodec {
     public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
         return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
-                optionalInt(n, "pattern_start"), optionalInt(n, "period"),
-                isAbsent(n.get("similarity")) ? null : number(n.get("similarity"), "similarity"));
+                optionalInt(n, "pattern_start"), optionalInt(n, "period"), optionalNumber(n, "similarity"));
     }
 
     static float[] decodeFloats(String base64) {
@@ -995,8 +990,12 @@ public final class JsonCodec {
         return v.intValue();
     }
 
-    private static Integer optionalInt(JsonNode n, String field) {
-        return isAbsent(n.get(field)) ? null : requiredInt(n, field);
+    private static OptionalInt optionalInt(JsonNode n, String field) {
+        return isAbsent(n.get(field)) ? OptionalInt.empty() : OptionalInt.of(requiredInt(n, field));
+    }
+
+    private static OptionalDouble optionalNumber(JsonNode n, String field) {
+        return isAbsent(n.get(field)) ? OptionalDouble.empty() : OptionalDouble.of(number(n.get(field), field));
     }
 
     private static int optionalInt(JsonNode n, String field, int otherwise) {

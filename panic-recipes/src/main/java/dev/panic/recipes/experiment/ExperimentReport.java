@@ -180,8 +180,8 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
             String input = info.initialInput() instanceof Payload.Text t ? t.text() : info.initialInput().summary(80);
             rows.add(new RunRow(info.id(), p == null ? networkName(info) : p.network(),
                     p == null ? PlannedRun.LOOP : p.arm(), p == null ? input : p.prompt(), p == null ? null : p.seed(),
-                    info, pattern == null ? null : pattern.rule(), pattern == null ? null : pattern.patternStart(),
-                    pattern == null ? null : pattern.period(), series.map(s -> s.decay().rate()).orElse(null),
+                    info, pattern == null ? null : pattern.rule(), pattern == null ? null : boxed(pattern.patternStart()),
+                    pattern == null ? null : boxed(pattern.period()), series.map(s -> s.decay().rate()).orElse(null),
                     series.map(s -> s.decay().floor()).orElse(null), attractorOf.get(info.id())));
         }
         String name = dir.toAbsolutePath().getFileName().toString();
@@ -197,15 +197,19 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         return String.valueOf(info.spec().network());
     }
 
+    private static Integer boxed(java.util.OptionalInt v) {
+        return v.isPresent() ? v.getAsInt() : null;
+    }
+
     /** The run's own stop reason if it names a pattern, else the first pattern the analysis found. */
     private static StopReason patternOf(StopReason stop, RunAnalysis analysis) {
-        if (stop != null && stop.patternStart() != null) {
+        if (stop != null && stop.patternStart().isPresent()) {
             return stop;
         }
         if (analysis == null) {
             return null;
         }
-        return analysis.events().stream().filter(e -> e.patternStart() != null).findFirst().orElse(null);
+        return analysis.events().stream().filter(e -> e.patternStart().isPresent()).findFirst().orElse(null);
     }
 
     /**
