@@ -92,9 +92,9 @@ class AnalyzerTest {
         Prediction p0 = t.predictions().get(0);
         for (Similarity s : images.similarities()) {
             Embedding v = t.predictions().get(s.sequence()).embeddings().get("img");
-            assertThat(s.toOrigin()).isCloseTo(v.cosine(p0.embeddings().get("img")), within(1e-9));
+            assertThat(s.toOrigin().orElseThrow()).isCloseTo(v.cosine(p0.embeddings().get("img")), within(1e-9));
             if (s.sequence() > 0) {
-                assertThat(s.toPrevious()).isCloseTo(v.cosine(
+                assertThat(s.toPrevious().orElseThrow()).isCloseTo(v.cosine(
                         t.predictions().get(s.sequence() - 2).embeddings().get("img")), within(1e-9));
             }
         }

@@ -110,6 +110,6 @@ class DetectionRunTest {
         // and the live measures agree: the last steps of the fixed point are similarity 1 to the one before
         assertThat(measured).hasSize(run.predictions().size());
         assertThat(measured.get(measured.size() - 1).similarities()).singleElement()
-                .satisfies(s -> assertThat(s.toPrevious()).isEqualTo(1.0));
+                .satisfies(s -> assertThat(s.toPrevious()).hasValue(1.0));
     }
 }

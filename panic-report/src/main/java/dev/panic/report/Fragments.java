@@ -100,9 +100,7 @@ public final class Fragments {
         if (analysis != null) {
             for (SeriesAnalysis s : analysis.series()) {
                 for (Similarity sim : s.similarities()) {
-                    if (sim.toOrigin() != null) {
-                        toOrigin.putIfAbsent(sim.sequence(), sim.toOrigin());
-                    }
+                    sim.toOrigin().ifPresent(v -> toOrigin.putIfAbsent(sim.sequence(), v));
                 }
             }
             for (StopReason e : analysis.events()) {

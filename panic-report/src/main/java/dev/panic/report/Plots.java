@@ -177,12 +177,12 @@ public final class Plots {
         List<String> tips = new ArrayList<>();
         for (int i = 0; i < sims.size(); i++) {
             Similarity sim = sims.get(i);
-            Double v = toOrigin ? sim.toOrigin() : sim.toPrevious();
+            java.util.OptionalDouble v = toOrigin ? sim.toOrigin() : sim.toPrevious();
             xs[i] = sim.sequence();
-            ys[i] = v == null ? Double.NaN : v;
-            tips.add("output " + sim.sequence() + ", " + label(s) + ": " + (v == null ? "n/a" : Svg.num(v, 3))
-                    + (toOrigin ? " to output " + sim.origin() : sim.previous() == null ? ""
-                    : " to output " + sim.previous()));
+            ys[i] = v.orElse(Double.NaN);
+            tips.add("output " + sim.sequence() + ", " + label(s) + ": " + (v.isPresent() ? Svg.num(v.getAsDouble(), 3) : "n/a")
+                    + (toOrigin ? " to output " + sim.origin() : sim.previous().isPresent()
+                    ? " to output " + sim.previous().getAsInt() : ""));
         }
         return new Curve(label(s), colour, xs, ys, false, tips);
     }
