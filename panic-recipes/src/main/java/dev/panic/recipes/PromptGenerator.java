@@ -260,7 +260,7 @@ public final class PromptGenerator {
         if (count < 1) {
             throw new ValidationException("ask for at least 1 picture, got " + count);
         }
-        String seedName = imageModel.info().seedParameter();
+        String seedName = imageModel.info().seedParameter().orElse(null);
         List<CompletableFuture<ModelOutput>> calls = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -373,7 +373,7 @@ public final class RunEngine implements Run {
             return;
         }
         // A model that takes a seed gets one, drawn here if nobody set one (or anew for a retry), and recorded.
-        String seedName = model.info().seedParameter();
+        String seedName = model.info().seedParameter().orElse(null);
         Long seed = null;
         if (seedName != null && (step.reseed() || (!model.parameters().asMap().containsKey(seedName)
                 && !overrides.asMap().containsKey(seedName)))) {

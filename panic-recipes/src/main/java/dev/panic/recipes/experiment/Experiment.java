@@ -298,7 +298,7 @@ public final class Experiment {
         }
         List<RunSpec.NodeSpec> nodes = new ArrayList<>();
         for (RunSpec.NodeSpec n : network.nodes()) {
-            String name = platforms.model(n.model().toString()).info().seedParameter();
+            String name = platforms.model(n.model().toString()).info().seedParameter().orElse(null);
             Parameters p = name == null || n.parameters().asMap().containsKey(name) ? n.parameters()
                     : n.parameters().with(name, seed);
             nodes.add(new RunSpec.NodeSpec(n.id(), n.model(), p, n.template(), n.parameterTemplates(), n.rejection()));
