@@ -136,7 +136,7 @@ public abstract class RunStoreContract {
         assertThat(back.warnings()).isEmpty();
         assertThat(((Payload.Image) back.predictions().get(0).output()).size()).contains(new Payload.Image.Size(64, 32));
         assertThat(((Payload.Audio) back.predictions().get(2).output()).duration()).contains(Duration.ofMillis(2500));
-        assertThat(back.predictions().get(0).metadata().predictTime()).isEqualTo(Duration.ofNanos(1_234_567_891L));
+        assertThat(back.predictions().get(0).metadata().predictTime()).hasValue(Duration.ofNanos(1_234_567_891L));
         assertThat(back.predictions().get(3).error()).isEqualTo(new Prediction.Failure("RateLimitedException", "slow down: 429"));
         assertThat(rawBits(back.predictions().get(0).embeddings().get("sim:clip").toArray())).isEqualTo(rawBits(odd));
         assertThat(((Payload.Image) back.predictions().get(0).output()).data().toByteArray())

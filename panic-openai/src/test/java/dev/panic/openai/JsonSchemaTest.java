@@ -59,7 +59,7 @@ class JsonSchemaTest {
                 Parameters.of(ModelInfo.JSON_SCHEMA, SCHEMA, "seed", 42L).with("json_schema_strict", true));
 
         assertThat(out.payload()).isEqualTo(Payload.text("{\"title\":\"Dusk\",\"metatags\":\"sea, calm\"}"));
-        assertThat(out.metadata().seed()).isEqualTo(42L);
+        assertThat(out.metadata().seed()).hasValue(42L);
         JsonNode sent = bodies(server, "/v1/chat/completions").get(0);
         assertThat(sent.get("seed").asLong()).isEqualTo(42L);
         // ResponseFormatJsonSchema: type json_schema, json_schema {name (required), schema, strict}
@@ -103,8 +103,8 @@ class JsonSchemaTest {
 
         assertThat(out.payload()).isEqualTo(Payload.text("{\"title\":\"Dusk\",\"metatags\":\"sea\"}"));
         assertThat((String) out.metadata().extras().get("json_schema_retry")).startsWith("it is not valid JSON");
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("chatcmpl-1");
-        assertThat(out.metadata().costUsd()).as("no OpenAI prices for another server").isNull();
+        assertThat(out.metadata().platformPredictionId()).hasValue("chatcmpl-1");
+        assertThat(out.metadata().costUsd()).as("no OpenAI prices for another server").isEmpty();
     }
 
     @Test

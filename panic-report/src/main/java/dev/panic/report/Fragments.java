@@ -143,9 +143,7 @@ public final class Fragments {
                     + String.format(java.util.Locale.ROOT, "%.3f", toOrigin) + "</span>");
         }
         meta.add(duration(p.duration()));
-        if (p.metadata().costUsd() != null) {
-            meta.add(usd(p.metadata().costUsd()));
-        }
+        p.metadata().costUsd().ifPresent(c -> meta.add(usd(c)));
         b.append("<div class=\"panic-meta\">").append(String.join(" · ", meta)).append("</div>");
         for (String[] badge : badges) {
             b.append("<span class=\"panic-badge\" style=\"--panic-badge:")

@@ -37,8 +37,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Turns run descriptions, specs, predictions and revisions into JSON trees and back; see
@@ -800,21 +802,11 @@ public final class JsonCodec {
         if (!m.parameters().isEmpty()) {
             n.set("parameters", mapper.valueToTree(m.parameters().asMap()));
         }
-        if (m.seed() != null) {
-            n.put("seed", m.seed());
-        }
-        if (m.modelVersion() != null) {
-            n.put("model_version", m.modelVersion());
-        }
-        if (m.platformPredictionId() != null) {
-            n.put("platform_prediction_id", m.platformPredictionId());
-        }
-        if (m.predictTime() != null) {
-            n.put("predict_time", m.predictTime().toString());
-        }
-        if (m.costUsd() != null) {
-            n.put("cost_usd", m.costUsd());
-        }
+        m.seed().ifPresent(v -> n.put("seed", v));
+        m.modelVersion().ifPresent(v -> n.put("model_version", v));
+        m.platformPredictionId().ifPresent(v -> n.put("platform_prediction_id", v));
+        m.predictTime().ifPresent(v -> n.put("predict_time", v.toString()));
+        m.costUsd().ifPresent(v -> n.put("cost_usd", v));
         if (!m.extras().isEmpty()) {
             n.set("extras", mapper.valueToTree(m.extras()));
         }
@@ -863,10 +855,11 @@ public final class JsonCodec {
         }
         String predictTime = optionalText(n, "predict_time");
         JsonNode cost = n.get("cost_usd");
-        return new Metadata(parameters, isAbsent(seed) ? null : seed.longValue(), optionalText(n, "model_version"),
-                optionalText(n, "platform_prediction_id"),
-                predictTime == null ? null : parseDuration(predictTime, "predict_time"),
-                isAbsent(cost) ? null : number(cost, "cost_usd"), extras);
+        return new Metadata(parameters, isAbsent(seed) ? OptionalLong.empty() : OptionalLong.of(seed.longValue()),
+                Optional.ofNullable(optionalText(n, "model_version")),
+                Optional.ofNullable(optionalText(n, "platform_prediction_id")),
+                Optional.ofNullable(predictTime).map(t -> parseDuration(t, "predict_time")),
+                isAbsent(cost) ? OptionalDouble.empty() : OptionalDouble.of(number(cost, "cost_usd")), extras);
     }
 
     public static StopReason decodeStopReason(JsonNode n) {

@@ -454,9 +454,9 @@ public final class Experiment {
                 b.listener(event -> {
                     if (event instanceof RunEvent.PredictionMade m) {
                         predictions.incrementAndGet();
-                        Double c = m.prediction().metadata().costUsd();
+                        double c = m.prediction().metadata().costUsd().orElse(0);
                         synchronized (Handle.this) {
-                            liveCost += c == null ? 0 : c;
+                            liveCost += c;
                             listener.progress(progress());
                         }
                     }
