@@ -2,10 +2,14 @@ package dev.panic;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * What a platform reported about one model call, beside its output. Every component other than
- * {@code parameters} and {@code extras} is null when the platform did not say.
+ * {@code parameters} and {@code extras} is empty when the platform did not say; the canonical
+ * constructor takes {@code null} for empty, and {@link #builder()} leaves unset fields empty.
  *
  * @param parameters           the parameters the call was made with (defaults merged with overrides)
  * @param seed                 the random seed used, where the platform reports or accepts one
@@ -16,15 +20,33 @@ import java.util.Map;
  * @param extras               anything else worth keeping ({@code revised_prompt}, token usage...),
  *                             JSON-like values as in {@link Parameters}
  */
-public record Metadata(Parameters parameters, Long seed, String modelVersion, String platformPredictionId,
-                       Duration predictTime, Double costUsd, Map<String, Object> extras) {
+public record Metadata(Parameters parameters, OptionalLong seed, Optional<String> modelVersion,
+                       Optional<String> platformPredictionId, Optional<Duration> predictTime, OptionalDouble costUsd,
+                       Map<String, Object> extras) {
 
     private static final Metadata EMPTY = new Metadata(Parameters.empty(), null, null, null, null, null, Map.of());
 
-    /** Replaces null collections with empty ones and makes {@code extras} immutable. */
+    /** Replaces null with empty and makes {@code extras} immutable. */
     public Metadata {
         parameters = parameters == null ? Parameters.empty() : parameters;
+        seed = seed == null ? OptionalLong.empty() : seed;
+        modelVersion = modelVersion == null ? Optional.empty() : modelVersion;
+        platformPredictionId = platformPredictionId == null ? Optional.empty() : platformPredictionId;
+        predictTime = predictTime == null ? Optional.empty() : predictTime;
+        costUsd = costUsd == null ? OptionalDouble.empty() : costUsd;
         extras = extras == null ? Map.of() : Parameters.of(extras).asMap();
+    }
+
+    /** The same metadata with the seed the call was made with. */
+    public Metadata withSeed(long seed) {
+        return new Metadata(parameters, OptionalLong.of(seed), modelVersion, platformPredictionId, predictTime,
+                costUsd, extras);
+    }
+
+    /** The same metadata with an estimated cost in US dollars. */
+    public Metadata withCostUsd(double costUsd) {
+        return new Metadata(parameters, seed, modelVersion, platformPredictionId, predictTime,
+                OptionalDouble.of(costUsd), extras);
     }
 
     /** Metadata that says nothing. */
@@ -42,7 +64,7 @@ public record Metadata(Parameters parameters, Long seed, String modelVersion, St
         return new Builder();
     }
 
-    /** Builds {@link Metadata}; unset fields stay null. */
+    /** Builds {@link Metadata}; unset fields, and fields set to null, stay empty. */
     public static final class Builder {
         private Parameters parameters = Parameters.empty();
         private Long seed;
@@ -99,7 +121,10 @@ public record Metadata(Parameters parameters, Long seed, String modelVersion, St
 
         /** The metadata. */
         public Metadata build() {
-            return new Metadata(parameters, seed, modelVersion, platformPredictionId, predictTime, costUsd, extras);
+            return new Metadata(parameters, seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
+                    Optional.ofNullable(modelVersion), Optional.ofNullable(platformPredictionId),
+                    Optional.ofNullable(predictTime),
+                    costUsd == null ? OptionalDouble.empty() : OptionalDouble.of(costUsd), extras);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.panic;
 
 import dev.panic.exception.ValidationException;
+import java.util.Optional;
 
 /**
  * What a platform says about one of its models before it is built: identity, modalities, a
@@ -11,14 +12,15 @@ import dev.panic.exception.ValidationException;
  * @param input           the modality the model takes
  * @param output          the modality the model gives
  * @param description     one line for listings, e.g. "FLUX.1 [schnell], fast text-to-image"
- * @param seedParameter   the parameter that sets the model's random seed, or null if it takes none: a
- *                        run then draws a seed for each call that sets none, sends it, and records it
+ * @param seedParameter   the parameter that sets the model's random seed, if it takes one: a run then
+ *                        draws a seed for each call that sets none, sends it, and records it
+ *                        ({@code null} is taken as empty)
  * @param takesJsonSchema true if the model can be made to answer with JSON that matches a JSON Schema
  *                        given as the parameter {@value #JSON_SCHEMA}; a model that cannot refuses
  *                        that parameter
  */
-public record ModelInfo(ModelId id, Modality input, Modality output, String description, String seedParameter,
-                        boolean takesJsonSchema) {
+public record ModelInfo(ModelId id, Modality input, Modality output, String description,
+                        Optional<String> seedParameter, boolean takesJsonSchema) {
 
     /**
      * The parameter that asks a text model for structured output: its value is a JSON Schema (a map,
@@ -36,8 +38,9 @@ public record ModelInfo(ModelId id, Modality input, Modality output, String desc
             throw new ValidationException("model info needs an id, an input and an output modality");
         }
         description = description == null ? "" : description;
-        if (seedParameter != null && seedParameter.isBlank()) {
-            throw new ValidationException("the seed parameter of model '" + id + "' is blank; leave it null instead");
+        seedParameter = seedParameter == null ? Optional.empty() : seedParameter;
+        if (seedParameter.filter(String::isBlank).isPresent()) {
+            throw new ValidationException("the seed parameter of model '" + id + "' is blank; leave it empty instead");
         }
         if (takesJsonSchema && output != Modality.TEXT) {
             throw new ValidationException("model '" + id + "' gives " + output + "; only a model that gives text can"
@@ -45,19 +48,17 @@ public record ModelInfo(ModelId id, Modality input, Modality output, String desc
         }
     }
 
-    /** A model that takes no JSON schema. */
-    public ModelInfo(ModelId id, Modality input, Modality output, String description, String seedParameter) {
-        this(id, input, output, description, seedParameter, false);
-    }
-
     /** A model that takes neither a seed nor a JSON schema. */
     public ModelInfo(ModelId id, Modality input, Modality output, String description) {
-        this(id, input, output, description, null, false);
+        this(id, input, output, description, Optional.empty(), false);
     }
 
     /** The same description, with the parameter that sets the model's seed. */
     public ModelInfo withSeedParameter(String name) {
-        return new ModelInfo(id, input, output, description, name, takesJsonSchema);
+        if (name == null) {
+            throw new ValidationException("the seed parameter of model '" + id + "' is null; give its name");
+        }
+        return new ModelInfo(id, input, output, description, Optional.of(name), takesJsonSchema);
     }
 
     /** The same description, of a model that takes a JSON schema as {@value #JSON_SCHEMA}. */

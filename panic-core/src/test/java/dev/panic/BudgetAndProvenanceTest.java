@@ -84,7 +84,7 @@ class BudgetAndProvenanceTest {
         assertThat(p.os()).startsWith(System.getProperty("os.name"));
         assertThat(p.platforms()).containsOnlyKeys("sim");
         assertThat(p.embedders()).containsOnlyKeys("w");
-        assertThat(run.predictions()).allSatisfy(pr -> assertThat(pr.metadata().costUsd()).isEqualTo(0.0));
+        assertThat(run.predictions()).allSatisfy(pr -> assertThat(pr.metadata().costUsd()).hasValue(0.0));
         JsonNode json = new ObjectMapper().readTree(dir.resolve(run.id()).resolve("run.json").toFile());
         assertThat(json.at("/provenance/platforms/sim").asText()).isNotBlank();
     }

@@ -287,13 +287,13 @@ class EmbeddingRunTest {
             assertThat(s.embedderId()).isEqualTo("clip");
             assertThat(s.origin()).isEqualTo(s.sequence() % 2);
             assertThat(s.lap()).isEqualTo(s.sequence() / 2);
-            assertThat(s.toOrigin()).isEqualTo(1.0);
+            assertThat(s.toOrigin()).hasValue(1.0);
         });
         assertThat(all).filteredOn(s -> s.sequence() >= 2).allSatisfy(s -> {
-            assertThat(s.previous()).isEqualTo(s.sequence() - 2);
-            assertThat(s.toPrevious()).isEqualTo(1.0);
+            assertThat(s.previous()).hasValue(s.sequence() - 2);
+            assertThat(s.toPrevious()).hasValue(1.0);
         });
-        assertThat(all).filteredOn(s -> s.sequence() < 2).allSatisfy(s -> assertThat(s.previous()).isNull());
+        assertThat(all).filteredOn(s -> s.sequence() < 2).allSatisfy(s -> assertThat(s.previous()).isEmpty());
     }
 
     @Test

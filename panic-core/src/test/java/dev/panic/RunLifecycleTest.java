@@ -178,7 +178,7 @@ class RunLifecycleTest {
         assertThat(resumed.id()).isEqualTo(first.id());
         assertThat(resumed.stopReason().orElseThrow()).isEqualTo(straightReason);
         assertThat(straightReason.rule()).isEqualTo("fixed-point");
-        assertThat(straightReason.patternStart()).isLessThan(4).as("the pattern began before the stop");
+        assertThat(straightReason.patternStart().orElseThrow()).isLessThan(4).as("the pattern began before the stop");
         assertThat(resumed.predictions()).extracting(Prediction::sequence)
                 .containsExactlyElementsOf(whole.predictions().stream().map(Prediction::sequence).toList());
         // no model called twice for a saved step: the first call after the resume takes output 3; after it

@@ -69,8 +69,8 @@ class RunTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(reason.rule()).isEqualTo("exact-repeat");
         assertThat(reason.sequence()).isEqualTo(2);
-        assertThat(reason.patternStart()).isEqualTo(0);
-        assertThat(reason.period()).isEqualTo(2);
+        assertThat(reason.patternStart()).hasValue(0);
+        assertThat(reason.period()).hasValue(2);
         assertThat(reason.message()).isEqualTo("output 2 repeats output 0 exactly: a loop of period 2");
     }
 
@@ -85,8 +85,8 @@ class RunTest {
                 .stopWhen(StopRule.exactRepeat()).maxSteps(50).start().await();
 
         StopReason reason = run.stopReason().orElseThrow();
-        assertThat(reason.period()).isEqualTo(2);
-        assertThat(reason.patternStart()).isEqualTo(0);
+        assertThat(reason.period()).hasValue(2);
+        assertThat(reason.patternStart()).hasValue(0);
         assertThat(reason.message()).endsWith("a fixed point of the network");
         assertThat(run.predictions()).hasSize(3);
     }
@@ -101,7 +101,7 @@ class RunTest {
                 .maxSteps(50).start().await();
 
         assertThat(run.stopReason().orElseThrow().sequence()).isEqualTo(2);
-        assertThat(run.stopReason().orElseThrow().patternStart()).isEqualTo(0);
+        assertThat(run.stopReason().orElseThrow().patternStart()).hasValue(0);
     }
 
     @Test
@@ -295,7 +295,7 @@ class RunTest {
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("max-steps");
         assertThat(run.observations()).singleElement()
                 .satisfies(o -> assertThat(o.sequence()).isEqualTo(2))
-                .satisfies(o -> assertThat(o.period()).isEqualTo(2));
+                .satisfies(o -> assertThat(o.period()).hasValue(2));
         assertThat(events).filteredOn(e -> e instanceof RunEvent.Observed).hasSize(1);
         assertThat(run.info().observations()).isEqualTo(run.observations());
     }

@@ -81,8 +81,9 @@ public final class AnalysisCost {
                             + "decay fit a=%.3f b=%.4f c=%.3f%n", last.series().size(), s.similarities().size(),
                     s.matrix().size(), s.matrix().size(), s.matrix().sampled(), s.decay().amplitude(),
                     s.decay().rate(), s.decay().floor());
-            last.events().forEach(e -> System.out.printf(Locale.ROOT, "    event: %s at %,d (from %,d, period %s)%n",
-                    e.rule(), e.sequence(), e.patternStart(), e.period()));
+            last.events().forEach(e -> System.out.printf(Locale.ROOT, "    event: %s at %,d (from %s, period %s)%n",
+                    e.rule(), e.sequence(), e.patternStart().isPresent() ? e.patternStart().getAsInt() : "-",
+                    e.period().isPresent() ? e.period().getAsInt() : "-"));
         }
     }
 

@@ -282,10 +282,10 @@ final class RunWatch {
                 console.line(step(m.prediction(), m.prediction().output().summary(70)));
             } else if (event instanceof RunEvent.Measured m) {
                 for (Similarity sim : m.similarities()) {
-                    if (sim.toPrevious() != null) {
+                    if (sim.toPrevious().isPresent()) {
                         console.line(label + String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d,"
-                                        + " %.3f to #%d (%s)", "", sim.toPrevious(), sim.previous(),
-                                sim.toOrigin() == null ? Double.NaN : sim.toOrigin(), sim.origin(), sim.embedderId()));
+                                        + " %.3f to #%d (%s)", "", sim.toPrevious().getAsDouble(), sim.previous().orElseThrow(),
+                                sim.toOrigin().orElse(Double.NaN), sim.origin(), sim.embedderId()));
                     }
                 }
             } else if (event instanceof RunEvent.EmbeddingFailed f) {

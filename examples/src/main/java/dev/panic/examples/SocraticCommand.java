@@ -135,10 +135,8 @@ final class SocraticCommand implements Callable<Integer> {
         r.writeTo(folder);
         for (SocraticResult.Cycle c : r.cycles()) {
             console.line(String.format(Locale.ROOT, "cycle %d: %s", c.number(), c.prompt()));
-            console.line("  caption: " + (c.caption() == null ? "(none)" : c.caption()));
-            if (c.verdict() != null) {
-                console.line("  judge:   " + c.verdict().answer());
-            }
+            console.line("  caption: " + c.caption().orElse("(none)"));
+            c.verdict().ifPresent(v -> console.line("  judge:   " + v.answer()));
             console.line("  scores:  caption to intent " + score(c.captionToIntent()) + ", picture to intent "
                     + score(c.imageToIntent()));
             c.notes().forEach(n -> console.line("  note:    " + n));
@@ -158,10 +156,11 @@ final class SocraticCommand implements Callable<Integer> {
         SocraticEvaluation e = socratic.evaluate(intents, RunStore.directory(runs), concurrency, r -> {
             r.writeTo(outputDir.resolve(r.runId()));
             console.line(String.format(Locale.ROOT, "%s: %d cycles, %s, best caption to intent %s -> %s",
-                    r.intent(), r.cycles().size(), r.matched() ? "judged a match" : "no match (" + (r.stopReason() == null
-                            ? "?" : r.stopReason().rule()) + ")",
-                    score(r.cycles().stream().map(SocraticResult.Cycle::captionToIntent).filter(java.util.Objects::nonNull)
-                            .max(Double::compare).orElse(null)), outputDir.resolve(r.runId())));
+                    r.intent(), r.cycles().size(), r.matched() ? "judged a match" : "no match ("
+                            + r.stopReason().map(dev.panic.StopReason::rule).orElse("?") + ")",
+                    score(r.cycles().stream().map(SocraticResult.Cycle::captionToIntent)
+                            .filter(java.util.OptionalDouble::isPresent).mapToDouble(java.util.OptionalDouble::getAsDouble)
+                            .max()), outputDir.resolve(r.runId())));
         });
         Path summary = outputDir.resolve("summary.csv");
         e.writeCsv(summary);
@@ -172,8 +171,8 @@ final class SocraticCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String score(Double d) {
-        return d == null ? "n/a" : String.format(Locale.ROOT, "%.3f", d);
+    private static String score(java.util.OptionalDouble d) {
+        return d.isPresent() ? String.format(Locale.ROOT, "%.3f", d.getAsDouble()) : "n/a";
     }
 
     /** A rejection policy as the command line writes it: fail, skip, retry:N, replace:TEXT. */

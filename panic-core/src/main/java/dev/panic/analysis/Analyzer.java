@@ -172,7 +172,7 @@ public final class Analyzer {
         for (int i = 0; i < x.length; i++) {
             Similarity s = sims.get(i);
             x[i] = s.lap();
-            y[i] = s.toOrigin() == null ? Double.NaN : s.toOrigin();
+            y[i] = s.toOrigin().orElse(Double.NaN);
         }
         return DecayFit.fit(x, y);
     }

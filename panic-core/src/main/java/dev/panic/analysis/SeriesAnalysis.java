@@ -27,11 +27,11 @@ public record SeriesAnalysis(Modality modality, String embedderId, List<Similari
 
     /** The similarity of each output to its origin, in sequence order (NaN where it could not be measured). */
     public double[] driftCurve() {
-        return similarities.stream().mapToDouble(s -> s.toOrigin() == null ? Double.NaN : s.toOrigin()).toArray();
+        return similarities.stream().mapToDouble(s -> s.toOrigin().orElse(Double.NaN)).toArray();
     }
 
     /** The similarity of each output to the previous output of the same model (NaN for the first ones). */
     public double[] stepSimilarities() {
-        return similarities.stream().mapToDouble(s -> s.toPrevious() == null ? Double.NaN : s.toPrevious()).toArray();
+        return similarities.stream().mapToDouble(s -> s.toPrevious().orElse(Double.NaN)).toArray();
     }
 }

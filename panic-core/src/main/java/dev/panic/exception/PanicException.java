@@ -2,6 +2,7 @@ package dev.panic.exception;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The root of every exception PANIC throws. All are unchecked.
@@ -17,27 +18,47 @@ import java.util.Optional;
  */
 public class PanicException extends RuntimeException {
 
+    /** The HTTP status, or {@link #NO_STATUS}; kept as an int so the exception stays serializable. */
     private final int httpStatus;
     private final Duration retryAfter;
 
+    private static final int NO_STATUS = 0;
+
     /** An exception with a message. */
     public PanicException(String message) {
-        this(message, null, -1, null);
+        this(message, null, null);
     }
 
     /** An exception with a message and a cause. */
     public PanicException(String message, Throwable cause) {
-        this(message, cause, -1, null);
+        this(message, cause, null);
     }
 
     /**
-     * An exception from a platform call.
+     * An exception from a platform call that carried no HTTP status.
      *
-     * @param httpStatus the HTTP status the platform answered with, or -1 if none
-     * @param retryAfter how long the platform asked us to wait, or null
+     * @param retryAfter how long the platform asked us to wait, or null if it did not say
+     */
+    protected PanicException(String message, Throwable cause, Duration retryAfter) {
+        super(message, cause);
+        this.httpStatus = NO_STATUS;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * An exception from a platform's HTTP answer.
+     *
+     * @param httpStatus the HTTP status the platform answered with (100 to 599)
+     * @param retryAfter how long the platform asked us to wait, or null if it did not say
+     * @throws ValidationException if {@code httpStatus} is not an HTTP status; use the constructor
+     *         without one when there is none
      */
     protected PanicException(String message, Throwable cause, int httpStatus, Duration retryAfter) {
         super(message, cause);
+        if (httpStatus < 100 || httpStatus > 599) {
+            throw new ValidationException("httpStatus " + httpStatus + " is not an HTTP status (100 to 599);"
+                    + " use the constructor without a status when the failure carried none");
+        }
         this.httpStatus = httpStatus;
         this.retryAfter = retryAfter;
     }
@@ -72,8 +93,8 @@ public class PanicException extends RuntimeException {
     }
 
     /** The HTTP status of the platform's answer, if the error came from one. */
-    public Optional<Integer> httpStatus() {
-        return httpStatus < 0 ? Optional.empty() : Optional.of(httpStatus);
+    public OptionalInt httpStatus() {
+        return httpStatus == NO_STATUS ? OptionalInt.empty() : OptionalInt.of(httpStatus);
     }
 
     /** How long the platform asked callers to wait before trying again, if it said. */

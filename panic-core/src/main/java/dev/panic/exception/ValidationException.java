@@ -5,12 +5,12 @@ public class ValidationException extends PanicException {
 
     /** An exception with a message. */
     public ValidationException(String message) {
-        super(message, null, -1, null);
+        super(message);
     }
 
     /** An exception with a message and a cause. */
     public ValidationException(String message, Throwable cause) {
-        super(message, cause, -1, null);
+        super(message, cause);
     }
 
 }

@@ -42,6 +42,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -558,22 +560,17 @@ public final class RunJson {
         o.put("embedder", s.embedderId());
         o.put("sequence", s.sequence());
         o.put("lap", s.lap());
-        if (s.previous() != null) {
-            o.put("previous", s.previous());
-        }
-        if (s.toPrevious() != null) {
-            o.put("to_previous", s.toPrevious());
-        }
+        s.previous().ifPresent(v -> o.put("previous", v));
+        s.toPrevious().ifPresent(v -> o.put("to_previous", v));
         o.put("origin", s.origin());
-        if (s.toOrigin() != null) {
-            o.put("to_origin", s.toOrigin());
-        }
+        s.toOrigin().ifPresent(v -> o.put("to_origin", v));
         return o;
     }
 
     private static Similarity similarity(JsonNode n) {
         return new Similarity(requiredText(n, "embedder"), requiredInt(n, "sequence"), requiredInt(n, "lap"),
-                isAbsent(n.get("previous")) ? null : requiredInt(n, "previous"), number(n, "to_previous"),
+                isAbsent(n.get("previous")) ? OptionalInt.empty() : OptionalInt.of(requiredInt(n, "previous")),
+                number(n, "to_previous"),
                 requiredInt(n, "origin"), number(n, "to_origin"));
     }
 
@@ -626,8 +623,8 @@ public final class RunJson {
         }
     }
 
-    private static Double number(JsonNode n, String field) {
-        return isAbsent(n.get(field)) ? null : JsonCodec.number(n.get(field), field);
+    private static OptionalDouble number(JsonNode n, String field) {
+        return isAbsent(n.get(field)) ? OptionalDouble.empty() : OptionalDouble.of(JsonCodec.number(n.get(field), field));
     }
 
     private static <T> JsonSerializer<T> serializer(java.util.function.Function<T, JsonNode> toTree) {

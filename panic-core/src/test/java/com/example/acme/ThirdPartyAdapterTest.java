@@ -124,7 +124,7 @@ class ThirdPartyAdapterTest {
 
         assertThat(acme.readiness().ready()).isTrue();
         assertThat(out.payload()).isEqualTo(Payload.text("a small png"));
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("cap-1");
+        assertThat(out.metadata().platformPredictionId()).hasValue("cap-1");
         assertThat(acme.http.permitsPerSecond()).isEqualTo(0.5); // 30 a minute, as the answer said
         server.verify(postRequestedFor(urlEqualTo("/v1/captions"))
                 .withHeader("Authorization", equalTo("Bearer acme-key-0123456789abcdef"))

@@ -50,9 +50,9 @@ class DetectionRunTest {
         assertThat(run.predictions()).hasSize(10);
         assertThat(run.observations()).singleElement().satisfies(o -> {
             assertThat(o.rule()).isEqualTo("fixed-point");
-            assertThat(o.patternStart()).isEqualTo(3);
+            assertThat(o.patternStart()).hasValue(3);
             assertThat(o.sequence()).isEqualTo(6);
-            assertThat(o.similarity()).isEqualTo(1.0);
+            assertThat(o.similarity().orElseThrow()).isEqualTo(1.0);
         });
         assertThat(events).filteredOn(e -> e instanceof RunEvent.Observed).hasSize(1);
     }
@@ -66,8 +66,8 @@ class DetectionRunTest {
         // then
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("fixed-point");
-        assertThat(reason.patternStart()).isEqualTo(3);
-        assertThat(reason.period()).isEqualTo(1);
+        assertThat(reason.patternStart()).hasValue(3);
+        assertThat(reason.period()).hasValue(1);
         assertThat(run.predictions()).hasSize(7);
     }
 
@@ -96,7 +96,7 @@ class DetectionRunTest {
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(reason.rule()).isEqualTo("fixed-point");
-        assertThat(reason.period()).isEqualTo(2);
+        assertThat(reason.period()).hasValue(2);
         assertThat(reason.sequence()).isEqualTo(run.predictions().size() - 1).isLessThan(59);
         // images carry only the image vector, texts only the text vector
         for (Prediction p : run.predictions()) {
@@ -110,6 +110,6 @@ class DetectionRunTest {
         // and the live measures agree: the last steps of the fixed point are similarity 1 to the one before
         assertThat(measured).hasSize(run.predictions().size());
         assertThat(measured.get(measured.size() - 1).similarities()).singleElement()
-                .satisfies(s -> assertThat(s.toPrevious()).isEqualTo(1.0));
+                .satisfies(s -> assertThat(s.toPrevious()).hasValue(1.0));
     }
 }

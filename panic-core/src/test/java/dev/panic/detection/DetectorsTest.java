@@ -42,10 +42,10 @@ class DetectorsTest {
 
         // then: three similar steps (8, 9, 10) confirm it
         assertThat(reason.rule()).isEqualTo("fixed-point");
-        assertThat(reason.patternStart()).isEqualTo(7);
+        assertThat(reason.patternStart()).hasValue(7);
         assertThat(reason.sequence()).isEqualTo(10);
-        assertThat(reason.period()).isEqualTo(1);
-        assertThat(reason.similarity()).isBetween(0.95, 1.0);
+        assertThat(reason.period()).hasValue(1);
+        assertThat(reason.similarity().orElseThrow()).isBetween(0.95, 1.0);
         assertThat(reason.message()).contains("outputs 7 to 10", "fixed point");
     }
 
@@ -62,7 +62,7 @@ class DetectorsTest {
 
         // then
         assertThat(longWindow).hasValueSatisfying(reason -> {
-            assertThat(reason.patternStart()).isEqualTo(7);
+            assertThat(reason.patternStart()).hasValue(7);
             assertThat(reason.sequence()).isEqualTo(12);
         });
         assertThat(strict).isEmpty();
@@ -80,10 +80,10 @@ class DetectorsTest {
 
         // then: outputs 8, 9, 10 each match the one 3 before
         assertThat(reason.rule()).isEqualTo("cycle");
-        assertThat(reason.period()).isEqualTo(3);
-        assertThat(reason.patternStart()).isEqualTo(5);
+        assertThat(reason.period()).hasValue(3);
+        assertThat(reason.patternStart()).hasValue(5);
         assertThat(reason.sequence()).isEqualTo(10);
-        assertThat(reason.similarity()).isGreaterThanOrEqualTo(0.95);
+        assertThat(reason.similarity().orElseThrow()).isGreaterThanOrEqualTo(0.95);
         assertThat(firstFiring(FIXED_POINT, 1, run)).isEmpty();
     }
 
@@ -98,8 +98,8 @@ class DetectorsTest {
         StopReason reason = firstFiring(CYCLE, 1, run).orElseThrow();
 
         // then
-        assertThat(reason.period()).isEqualTo(2);
-        assertThat(reason.patternStart()).isZero();
+        assertThat(reason.period()).hasValue(2);
+        assertThat(reason.patternStart()).hasValue(0);
     }
 
     @Test
@@ -113,7 +113,7 @@ class DetectorsTest {
         StopReason reason = firstFiring(CYCLE, 1, run).orElseThrow();
 
         // then: max(3, 5) = 5 matches, at outputs 5 to 9
-        assertThat(reason.period()).isEqualTo(5);
+        assertThat(reason.period()).hasValue(5);
         assertThat(reason.sequence()).isEqualTo(9);
     }
 
@@ -151,9 +151,9 @@ class DetectorsTest {
         // then
         assertThat(drift).hasValueSatisfying(reason -> {
             assertThat(reason.rule()).isEqualTo("drift");
-            assertThat(reason.similarity()).isLessThan(0.5);
-            assertThat(reason.patternStart()).isZero();
-            assertThat(reason.period()).isEqualTo(1);
+            assertThat(reason.similarity().orElseThrow()).isLessThan(0.5);
+            assertThat(reason.patternStart()).hasValue(0);
+            assertThat(reason.period()).hasValue(1);
             assertThat(reason.message()).contains("drift away from output 0");
         });
         assertThat(fixedPoint).isEmpty();
@@ -175,7 +175,7 @@ class DetectorsTest {
         Optional<StopReason> drift = firstFiring(DRIFT, 1, predictions(1, "e", vectors));
 
         // then
-        assertThat(drift).hasValueSatisfying(reason -> assertThat(reason.similarity()).isLessThan(0.5));
+        assertThat(drift).hasValueSatisfying(reason -> assertThat(reason.similarity().orElseThrow()).isLessThan(0.5));
     }
 
     @Test
@@ -255,9 +255,9 @@ class DetectorsTest {
         StopReason reason = firstFiring(FIXED_POINT, 2, texts).orElseThrow();
 
         // then: the images' fixed point is found one lap at a time (outputs 0, 2, 4, 6), with period 2
-        assertThat(reason.patternStart()).isZero();
+        assertThat(reason.patternStart()).hasValue(0);
         assertThat(reason.sequence()).isEqualTo(6);
-        assertThat(reason.period()).isEqualTo(2);
+        assertThat(reason.period()).hasValue(2);
         // and in the first run, the texts' vectors equal the images before them, yet texts are only
         // compared with texts: both series settle, the first at output 6 (an image)
         assertThat(firstFiring(FIXED_POINT, 2, run)).hasValueSatisfying(x -> assertThat(x.sequence()).isEqualTo(6));
@@ -296,7 +296,7 @@ class DetectorsTest {
         StopReason reason = firstFiring(FIXED_POINT, 1, run).orElseThrow();
 
         // then: the streak starts again after the gap, at output 3
-        assertThat(reason.patternStart()).isEqualTo(3);
+        assertThat(reason.patternStart()).hasValue(3);
         assertThat(reason.sequence()).isEqualTo(6);
     }
 
@@ -315,9 +315,9 @@ class DetectorsTest {
         // then
         assertThat(normalised).hasValueSatisfying(reason -> {
             assertThat(reason.rule()).isEqualTo("normalised-repeat");
-            assertThat(reason.patternStart()).isZero();
+            assertThat(reason.patternStart()).hasValue(0);
             assertThat(reason.sequence()).isEqualTo(1);
-            assertThat(reason.period()).isEqualTo(1);
+            assertThat(reason.period()).hasValue(1);
         });
         assertThat(exact).isEmpty();
     }

@@ -37,6 +37,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -110,7 +112,7 @@ class RunJsonTest {
                 new RunEvent.PredictionFailed("run-1", failed),
                 new RunEvent.EmbeddingFailed("run-1", 2, "image-descriptor", "timed out after PT2M"),
                 new RunEvent.Measured("run-1", 2, List.of(
-                        new Similarity("minilm", 2, 1, 0, 0.875, 0, 0.875),
+                        new Similarity("minilm", 2, 1, OptionalInt.of(0), OptionalDouble.of(0.875), 0, OptionalDouble.of(0.875)),
                         new Similarity("clip", 2, 0, null, null, 2, null))),
                 new RunEvent.Observed("run-1", StopReason.pattern("cycle", "a cycle of period 2", 7, 3, 2, 0.97)),
                 new RunEvent.Steered("run-1", new Revision(1, T, 3, List.of(

@@ -85,7 +85,7 @@ class AudioSimulatorsTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("exact-repeat");
-        assertThat(reason.period()).isEqualTo(2);
+        assertThat(reason.period()).hasValue(2);
         assertThat(reason.sequence()).isLessThanOrEqualTo(4);
     }
 
@@ -100,7 +100,7 @@ class AudioSimulatorsTest {
         // then
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("exact-repeat");
-        assertThat(run.stopReason().orElseThrow().period()).isEqualTo(1);
+        assertThat(run.stopReason().orElseThrow().period()).hasValue(1);
         List<Prediction> p = run.predictions();
         assertThat(peak(SimTesting.samples(p.get(p.size() - 1).output()), 0, -1)).isZero();
         assertThat(SimTesting.samples(p.get(p.size() - 1).output())).hasSameSizeAs(SimTesting.samples(start));

@@ -43,7 +43,7 @@ class ImageSimulatorsTest {
         // then
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("exact-repeat");
-        assertThat(run.stopReason().orElseThrow().period()).isEqualTo(1);
+        assertThat(run.stopReason().orElseThrow().period()).hasValue(1);
         List<Long> changes = new ArrayList<>();
         BufferedImage before = SimTesting.decode(picture);
         for (Prediction p : run.predictions()) {

@@ -152,7 +152,7 @@ class PainterDescriberTest {
         // then
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("exact-repeat");
-        assertThat(run.stopReason().orElseThrow().period()).isEqualTo(2);
+        assertThat(run.stopReason().orElseThrow().period()).hasValue(2);
         assertThat(run.stopReason().orElseThrow().sequence()).isLessThanOrEqualTo(6);
         assertThat(SimTesting.text(run.predictions().get(0).output()))
                 .contains("purple").contains("white stripe at the top right").endsWith("on an orange background");
@@ -202,7 +202,7 @@ class PainterDescriberTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("exact-repeat");
-        assertThat(reason.period()).as("a fixed point of the two-model network").isEqualTo(2);
+        assertThat(reason.period()).as("a fixed point of the two-model network").hasValue(2);
         assertThat(reason.sequence()).as("within a few steps").isLessThanOrEqualTo(5);
         String lastDescription = run.predictions().stream().map(Prediction::output)
                 .filter(o -> o instanceof Payload.Text).map(SimTesting::text)

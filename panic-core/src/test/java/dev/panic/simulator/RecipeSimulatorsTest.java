@@ -122,10 +122,10 @@ class RecipeSimulatorsTest {
 
         // when
         double cost = paid.model("painter", Parameters.empty()).invoke(Payload.text("a red circle"))
-                .metadata().costUsd();
+                .metadata().costUsd().orElseThrow();
         double free = paid.model("describer", Parameters.empty())
                 .invoke(paid.model("painter", Parameters.empty()).invoke(Payload.text("red")).payload())
-                .metadata().costUsd();
+                .metadata().costUsd().orElseThrow();
 
         // then
         assertThat(cost).isCloseTo(0.04, Offset.offset(1e-12));

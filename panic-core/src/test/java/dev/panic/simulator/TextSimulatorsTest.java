@@ -70,7 +70,7 @@ class TextSimulatorsTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("exact-repeat");
-        assertThat(reason.period()).isEqualTo(2);
+        assertThat(reason.period()).hasValue(2);
         assertThat(reason.sequence()).isEqualTo(2);
         assertThat(SimTesting.text(run.predictions().get(1).output())).isEqualTo("a hot summer day on the left");
     }
@@ -81,7 +81,7 @@ class TextSimulatorsTest {
         Run run = SimTesting.loop(Payload.text("a cat sat with a dog"), 20, SimTesting.model("contrarian"));
 
         // then
-        assertThat(run.stopReason().orElseThrow().period()).isEqualTo(1);
+        assertThat(run.stopReason().orElseThrow().period()).hasValue(1);
         assertThat(run.stopReason().orElseThrow().sequence()).isEqualTo(1);
     }
 

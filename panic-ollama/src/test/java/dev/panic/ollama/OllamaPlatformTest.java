@@ -102,8 +102,8 @@ class OllamaPlatformTest {
         assertThat(llava.input()).isEqualTo(Modality.IMAGE);
         assertThat(((Payload.Text) out.payload()).text()).isEqualTo("A red circle.");
         assertThat(pieces).containsExactly(" A red", " circle", ".");
-        assertThat(out.metadata().seed()).isEqualTo(7L);
-        assertThat(out.metadata().predictTime()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(out.metadata().seed()).hasValue(7L);
+        assertThat(out.metadata().predictTime()).hasValue(Duration.ofMillis(1500));
         assertThat(out.metadata().extras()).containsEntry("eval_count", 3L).containsEntry("done_reason", "stop");
         server.verify(postRequestedFor(urlEqualTo("/api/generate")).withRequestBody(equalToJson("""
                 {"model":"llava","prompt":"Describe this image.","images":["%s"],"stream":true,

@@ -43,8 +43,8 @@ class AudioTest {
                 .with("instructions", "Speak slowly."));
 
         assertThat(out.payload()).isEqualTo(Payload.audio(flac, "audio/flac"));
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("req_speech");
-        assertThat(out.metadata().modelVersion()).isEqualTo("gpt-4o-mini-tts");
+        assertThat(out.metadata().platformPredictionId()).hasValue("req_speech");
+        assertThat(out.metadata().modelVersion()).hasValue("gpt-4o-mini-tts");
         assertThat(out.metadata().extras()).containsEntry("input_characters", 12L);
         JsonNode sent = bodies(server, "/v1/audio/speech").get(0);
         assertThat(sent.get("model").asText()).isEqualTo("gpt-4o-mini-tts");
@@ -105,7 +105,7 @@ class AudioTest {
 
         assertThat(out.payload()).isEqualTo(Payload.text("Hello there."));
         assertThat(out.metadata().extras()).containsKey("usage");
-        assertThat(out.metadata().modelVersion()).isEqualTo("whisper-1");
+        assertThat(out.metadata().modelVersion()).hasValue("whisper-1");
         LoggedRequest sent = requests(server, "/v1/audio/transcriptions").get(0);
         assertThat(sent.getHeader("Content-Type")).startsWith("multipart/form-data; boundary=");
         Request.Part file = sent.getPart("file");

@@ -58,8 +58,8 @@ class ChatCompletionTest {
 
         assertThat(model.input()).isEqualTo(Modality.IMAGE);
         assertThat(out.payload()).isEqualTo(Payload.text("A blue rectangle."));
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
-        assertThat(out.metadata().modelVersion()).isEqualTo("gpt-4o-mini-2024-07-18");
+        assertThat(out.metadata().platformPredictionId()).hasValue("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
+        assertThat(out.metadata().modelVersion()).hasValue("gpt-4o-mini-2024-07-18");
         assertThat(out.metadata().extras()).containsEntry("finish_reason", "stop");
         @SuppressWarnings("unchecked")
         Map<String, Object> usage = (Map<String, Object>) out.metadata().extras().get("usage");
@@ -94,7 +94,7 @@ class ChatCompletionTest {
 
         assertThat(model.output()).isEqualTo(Modality.TEXT);
         assertThat(out.payload()).isEqualTo(Payload.text("A warm afternoon."));
-        assertThat(out.metadata().seed()).isEqualTo(42L);
+        assertThat(out.metadata().seed()).hasValue(42L);
         JsonNode sent = bodies(server, "/v1/chat/completions").get(0);
         assertThat(sent.get("temperature").asDouble()).isEqualTo(0.7);
         assertThat(sent.get("seed").asLong()).isEqualTo(42);

@@ -57,10 +57,10 @@ class ImageGenerationTest {
         assertThat(out.payload()).isEqualTo(Payload.image(PNG, "image/png"));
         assertThat(out.metadata().extras()).containsEntry("revised_prompt", "A red circle, centred, on a deep blue background")
                 .containsEntry("request_id", "req_123");
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("req_123");
-        assertThat(out.metadata().modelVersion()).as("the answer names none: the model asked for").isEqualTo("dall-e-3");
+        assertThat(out.metadata().platformPredictionId()).hasValue("req_123");
+        assertThat(out.metadata().modelVersion()).as("the answer names none: the model asked for").hasValue("dall-e-3");
         assertThat(out.metadata().parameters().asMap()).containsEntry("size", "1792x1024").containsEntry("style", "natural");
-        assertThat(out.metadata().costUsd()).as("no OpenAI prices for another server").isNull();
+        assertThat(out.metadata().costUsd()).as("no OpenAI prices for another server").isEmpty();
         JsonNode sent = bodies(server, "/v1/images/generations").get(0);
         assertThat(sent.get("model").asText()).isEqualTo("dall-e-3");
         assertThat(sent.get("prompt").asText()).isEqualTo("a red circle on a blue background");

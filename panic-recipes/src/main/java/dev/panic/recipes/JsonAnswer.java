@@ -181,7 +181,7 @@ public final class JsonAnswer {
             return CompletableFuture.failedFuture(e);
         }
         return call.thenCompose(out -> {
-            double spent = cost + (out.metadata().costUsd() == null ? 0 : out.metadata().costUsd());
+            double spent = cost + out.metadata().costUsd().orElse(0);
             String raw = out.payload() instanceof Payload.Text t ? t.text() : out.payload().summary(200);
             String problem = problem(raw, fields);
             if (problem == null) {

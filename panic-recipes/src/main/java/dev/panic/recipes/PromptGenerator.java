@@ -260,7 +260,7 @@ public final class PromptGenerator {
         if (count < 1) {
             throw new ValidationException("ask for at least 1 picture, got " + count);
         }
-        String seedName = imageModel.info().seedParameter();
+        String seedName = imageModel.info().seedParameter().orElse(null);
         List<CompletableFuture<ModelOutput>> calls = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -291,19 +291,15 @@ public final class PromptGenerator {
                     image.mediaType()));
             FileOut.write(folder.resolve(name), image.data());
             written.add(folder.resolve(name));
-            cost += out.metadata().costUsd() == null ? 0 : out.metadata().costUsd();
+            cost += out.metadata().costUsd().orElse(0);
             ObjectNode o = imagesInfo.addObject();
             o.put("file", name);
-            Long usedSeed = out.metadata().seed() != null ? out.metadata().seed() : seeds.get(i);
+            Long usedSeed = out.metadata().seed().isPresent() ? (Long) out.metadata().seed().getAsLong() : seeds.get(i);
             if (usedSeed != null) {
                 o.put("seed", usedSeed);
             }
-            if (out.metadata().costUsd() != null) {
-                o.put("cost_usd", out.metadata().costUsd());
-            }
-            if (out.metadata().modelVersion() != null) {
-                o.put("model_version", out.metadata().modelVersion());
-            }
+            out.metadata().costUsd().ifPresent(c -> o.put("cost_usd", c));
+            out.metadata().modelVersion().ifPresent(v -> o.put("model_version", v));
             image.size().ifPresent(sz -> o.put("size", sz.toString()));
         }
         if (written.isEmpty()) {

@@ -23,6 +23,9 @@ import dev.panic.StoredRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -223,40 +226,46 @@ public final class Socratic {
         List<SocraticResult.Cycle> cycles = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
             Draft d = drafts.get(i);
-            cycles.add(new SocraticResult.Cycle(d.number, d.prompt, d.image, d.caption, d.verdict,
-                    captionScores.get(i), imageScores.get(i), d.notes));
+            cycles.add(new SocraticResult.Cycle(d.number, d.prompt, d.image, Optional.ofNullable(d.caption),
+                    Optional.ofNullable(d.verdict), score(captionScores.get(i)), score(imageScores.get(i)), d.notes));
         }
-        Integer best = best(cycles);
+        OptionalInt best = best(cycles);
         String selectedBy = !selectBest ? "the last picture (selection not asked for)"
                 : imageEmbedder != null ? "the highest image-to-intent score (" + imageEmbedder.id() + ")"
                 : textEmbedder != null ? "the highest caption-to-intent score (" + textEmbedder.id() + ")"
                 : "the last picture (no embedder to score with)";
         StopReason reason = run.info().stopReason();
-        Verdict last = cycles.isEmpty() ? null : cycles.get(cycles.size() - 1).verdict();
+        Verdict last = cycles.isEmpty() ? null : cycles.get(cycles.size() - 1).verdict().orElse(null);
         if (last != null && last.stop() && reason != null && !reason.rule().equals(last.rule())) {
             // The cycle limit and the judge's yes came with the same caption: the loop reached its mark.
             reason = StopReason.of(last.rule(), "judge " + last.judge() + " said: " + last.answer(), reason.sequence());
         }
-        return new SocraticResult(run.info().id(), intent, cycles, reason, best, selectedBy,
+        return new SocraticResult(run.info().id(), intent, cycles, Optional.ofNullable(reason), best, selectedBy,
                 textEmbedder == null ? "not available: " + textEmbedderNote : textEmbedder.id(),
                 imageEmbedder == null ? "not available: " + imageEmbedderNote : imageEmbedder.id(),
                 run.info().costUsd());
     }
 
-    private Integer best(List<SocraticResult.Cycle> cycles) {
+    private OptionalInt best(List<SocraticResult.Cycle> cycles) {
         SocraticResult.Cycle best = null;
         for (SocraticResult.Cycle c : cycles) {
             if (!selectBest) {
                 best = c;
                 continue;
             }
-            Double score = imageEmbedder != null ? c.imageToIntent() : c.captionToIntent();
-            Double bestScore = best == null ? null : imageEmbedder != null ? best.imageToIntent() : best.captionToIntent();
-            if (best == null || (score != null && (bestScore == null || score > bestScore))) {
+            OptionalDouble score = imageEmbedder != null ? c.imageToIntent() : c.captionToIntent();
+            OptionalDouble bestScore = best == null ? OptionalDouble.empty()
+                    : imageEmbedder != null ? best.imageToIntent() : best.captionToIntent();
+            if (best == null || (score.isPresent()
+                    && (bestScore.isEmpty() || score.getAsDouble() > bestScore.getAsDouble()))) {
                 best = c;
             }
         }
-        return best == null ? null : best.number();
+        return best == null ? OptionalInt.empty() : OptionalInt.of(best.number());
+    }
+
+    private static OptionalDouble score(Double d) {
+        return d == null ? OptionalDouble.empty() : OptionalDouble.of(d);
     }
 
     private List<Double> captionScores(String intent, List<Draft> drafts) {

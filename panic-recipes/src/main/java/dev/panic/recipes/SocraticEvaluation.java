@@ -1,10 +1,10 @@
 package dev.panic.recipes;
 
 import java.nio.file.Path;
+import dev.panic.StopReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
@@ -44,26 +44,26 @@ public record SocraticEvaluation(List<Row> rows) {
 
         /** The highest caption-to-intent score, or NaN. */
         public double bestCaption() {
-            return result.cycles().stream().map(SocraticResult.Cycle::captionToIntent).filter(Objects::nonNull)
-                    .mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            return result.cycles().stream().map(SocraticResult.Cycle::captionToIntent).filter(OptionalDouble::isPresent)
+                    .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN);
         }
 
         /** The highest image-to-intent score, or NaN where pictures were not scored. */
         public double bestImage() {
-            return result.cycles().stream().map(SocraticResult.Cycle::imageToIntent).filter(Objects::nonNull)
-                    .mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            return result.cycles().stream().map(SocraticResult.Cycle::imageToIntent).filter(OptionalDouble::isPresent)
+                    .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN);
         }
 
         private double at(int i) {
-            if (i < 0 || i >= result.cycles().size() || result.cycles().get(i).captionToIntent() == null) {
+            if (i < 0 || i >= result.cycles().size()) {
                 return Double.NaN;
             }
-            return result.cycles().get(i).captionToIntent();
+            return result.cycles().get(i).captionToIntent().orElse(Double.NaN);
         }
 
         List<Object> cells() {
             return List.of(result.intent(), result.runId(), result.cycles().size(),
-                    result.stopReason() == null ? "" : result.stopReason().rule(), result.matched() ? "yes" : "no",
+                    result.stopReason().map(StopReason::rule).orElse(""), result.matched() ? "yes" : "no",
                     num(first()), num(last()), num(bestCaption()), num(last() - first()), num(bestImage()),
                     String.format(Locale.ROOT, "%.4f", result.costUsd()));
         }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * A Socratic run read back and scored: every cycle's prompt, picture, caption, verdict and scores,
@@ -24,24 +26,26 @@ import java.util.Optional;
  * @param runId         the run
  * @param intent        what the picture should show: the run's initial input
  * @param cycles        the cycles in order
- * @param stopReason    why the run ended (the judge, the cycle limit, a budget...); null if it has not
- * @param bestCycle     the number of the best cycle, or null if no cycle made a picture
+ * @param stopReason    why the run ended (the judge, the cycle limit, a budget...); empty if it has not
+ * @param bestCycle     the number of the best cycle; empty if no cycle made a picture
  * @param selectedBy    how the best cycle was chosen, in words
  * @param captionScorer the text embedder that scored captions, or "not available: why"
  * @param imageScorer   the embedder that scored pictures against the intent, or "not available: why"
  * @param costUsd       what the run's model calls cost, as far as the platforms said (the judge's calls not included)
  */
-public record SocraticResult(String runId, String intent, List<Cycle> cycles, StopReason stopReason,
-                             Integer bestCycle, String selectedBy, String captionScorer, String imageScorer,
+public record SocraticResult(String runId, String intent, List<Cycle> cycles, Optional<StopReason> stopReason,
+                             OptionalInt bestCycle, String selectedBy, String captionScorer, String imageScorer,
                              double costUsd) {
 
     /** The columns of {@code cycles.csv}. */
     public static final List<String> COLUMNS = List.of("cycle", "prompt", "image", "caption", "verdict",
             "caption_to_intent", "image_to_intent", "notes");
 
-    /** Copies the list. */
+    /** Copies the list and stores a {@code null} part as empty. */
     public SocraticResult {
         cycles = List.copyOf(cycles);
+        stopReason = stopReason == null ? Optional.empty() : stopReason;
+        bestCycle = bestCycle == null ? OptionalInt.empty() : bestCycle;
     }
 
     /**
@@ -50,17 +54,23 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
      * @param number          1 for the first cycle
      * @param prompt          what the image model was given
      * @param image           what it drew
-     * @param caption         what the captioner said, or null if it did not answer
-     * @param verdict         what the judge said about the caption, or null if no judge was asked
-     * @param captionToIntent cosine similarity of the caption to the intent, or null if not scored
-     * @param imageToIntent   cosine similarity of the picture to the intent in a cross-modal space, or null
+     * @param caption         what the captioner said; empty if it did not answer
+     * @param verdict         what the judge said about the caption; empty if no judge was asked
+     * @param captionToIntent cosine similarity of the caption to the intent; empty if not scored
+     * @param imageToIntent   cosine similarity of the picture to the intent in a cross-modal space; empty if not
+     *                        scored
      * @param notes           what went wrong before this picture (a refused prompt and what the policy did)
      */
-    public record Cycle(int number, String prompt, Payload.Image image, String caption, Verdict verdict,
-                        Double captionToIntent, Double imageToIntent, List<String> notes) {
-        /** Copies the list. */
+    public record Cycle(int number, String prompt, Payload.Image image, Optional<String> caption,
+                        Optional<Verdict> verdict, OptionalDouble captionToIntent, OptionalDouble imageToIntent,
+                        List<String> notes) {
+        /** Copies the list and stores a {@code null} part as empty. */
         public Cycle {
             notes = List.copyOf(notes);
+            caption = caption == null ? Optional.empty() : caption;
+            verdict = verdict == null ? Optional.empty() : verdict;
+            captionToIntent = captionToIntent == null ? OptionalDouble.empty() : captionToIntent;
+            imageToIntent = imageToIntent == null ? OptionalDouble.empty() : imageToIntent;
         }
 
         /** {@code cycle-01.png}: the picture's file name in a result folder. */
@@ -71,12 +81,13 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
 
     /** True if the judge said a caption matched the intent. */
     public boolean matched() {
-        return cycles.stream().anyMatch(c -> c.verdict() != null && c.verdict().stop());
+        return cycles.stream().anyMatch(c -> c.verdict().filter(Verdict::stop).isPresent());
     }
 
     /** The best cycle, if a cycle made a picture. */
     public Optional<Cycle> best() {
-        return bestCycle == null ? Optional.empty() : cycles.stream().filter(c -> c.number() == bestCycle).findFirst();
+        return bestCycle.isEmpty() ? Optional.empty()
+                : cycles.stream().filter(c -> c.number() == bestCycle.getAsInt()).findFirst();
     }
 
     /**
@@ -89,8 +100,8 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
         List<List<?>> rows = new ArrayList<>();
         for (Cycle c : cycles) {
             FileOut.write(dir.resolve(c.imageFile()), c.image().data());
-            rows.add(List.of(c.number(), c.prompt(), c.imageFile(), nullToEmpty(c.caption()),
-                    c.verdict() == null ? "" : c.verdict().answer(), score(c.captionToIntent()),
+            rows.add(List.of(c.number(), c.prompt(), c.imageFile(), c.caption().orElse(""),
+                    c.verdict().map(Verdict::answer).orElse(""), score(c.captionToIntent()),
                     score(c.imageToIntent()), String.join("; ", c.notes())));
         }
         best().ifPresent(b -> FileOut.write(dir.resolve("best." + MediaTypes.extension(b.image().mediaType())),
@@ -105,14 +116,12 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
         ObjectNode o = mapper.createObjectNode();
         o.put("run", runId);
         o.put("intent", intent);
-        if (stopReason != null) {
-            o.put("stop_rule", stopReason.rule());
-            o.put("stop_reason", stopReason.message());
-        }
+        stopReason.ifPresent(r -> {
+            o.put("stop_rule", r.rule());
+            o.put("stop_reason", r.message());
+        });
         o.put("matched", matched());
-        if (bestCycle != null) {
-            o.put("best_cycle", bestCycle);
-        }
+        bestCycle.ifPresent(b -> o.put("best_cycle", b));
         o.put("selected_by", selectedBy);
         o.put("caption_scorer", captionScorer);
         o.put("image_scorer", imageScorer);
@@ -123,17 +132,13 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
             n.put("cycle", c.number());
             n.put("prompt", c.prompt());
             n.put("image", c.imageFile());
-            n.put("caption", c.caption());
-            if (c.verdict() != null) {
-                n.put("verdict", c.verdict().answer());
-                n.put("judge_says_match", c.verdict().stop());
-            }
-            if (c.captionToIntent() != null) {
-                n.put("caption_to_intent", c.captionToIntent());
-            }
-            if (c.imageToIntent() != null) {
-                n.put("image_to_intent", c.imageToIntent());
-            }
+            n.put("caption", c.caption().orElse(null));
+            c.verdict().ifPresent(v -> {
+                n.put("verdict", v.answer());
+                n.put("judge_says_match", v.stop());
+            });
+            c.captionToIntent().ifPresent(v -> n.put("caption_to_intent", v));
+            c.imageToIntent().ifPresent(v -> n.put("image_to_intent", v));
             ArrayNode notes = n.putArray("notes");
             c.notes().forEach(notes::add);
         }
@@ -147,10 +152,8 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
     private String markdown() {
         StringBuilder md = new StringBuilder("# Socratic run ").append(runId).append("\n\n");
         md.append("**Intent:** ").append(intent).append("\n\n");
-        if (stopReason != null) {
-            md.append("**Stopped:** ").append(stopReason.message()).append(" (").append(stopReason.rule())
-                    .append(")\n\n");
-        }
+        stopReason.ifPresent(r -> md.append("**Stopped:** ").append(r.message()).append(" (").append(r.rule())
+                .append(")\n\n"));
         md.append("**Best picture:** ").append(best().map(c -> "cycle " + c.number() + ", `" + c.imageFile() + "`")
                 .orElse("none")).append(", chosen by ").append(selectedBy).append("\n\n");
         md.append("Scores: caption to intent with ").append(captionScorer).append("; image to intent with ")
@@ -159,16 +162,16 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
         md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (Cycle c : cycles) {
             md.append("| ").append(c.number()).append(" | ![](").append(c.imageFile()).append(") | ")
-                    .append(cell(c.prompt())).append(" | ").append(cell(nullToEmpty(c.caption()))).append(" | ")
-                    .append(c.verdict() == null ? "" : cell(c.verdict().answer())).append(" | ")
+                    .append(cell(c.prompt())).append(" | ").append(cell(c.caption().orElse(""))).append(" | ")
+                    .append(c.verdict().map(v -> cell(v.answer())).orElse("")).append(" | ")
                     .append(score(c.captionToIntent())).append(" | ").append(orNa(score(c.imageToIntent())))
                     .append(" |\n");
         }
         return md.toString();
     }
 
-    static String score(Double d) {
-        return d == null ? "" : String.format(Locale.ROOT, "%.4f", d);
+    static String score(OptionalDouble d) {
+        return d.isPresent() ? String.format(Locale.ROOT, "%.4f", d.getAsDouble()) : "";
     }
 
     private static String orNa(String s) {
@@ -177,9 +180,5 @@ public record SocraticResult(String runId, String intent, List<Cycle> cycles, St
 
     private static String cell(String s) {
         return s.replace("|", "\\|").replace("\r", " ").replace("\n", " ");
-    }
-
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
     }
 }

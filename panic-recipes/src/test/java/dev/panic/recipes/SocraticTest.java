@@ -41,15 +41,15 @@ class SocraticTest {
         r.writeTo(dir.resolve("out"));
 
         // then: three cycles, the third caption judged a match
-        assertThat(r.stopReason().rule()).isEqualTo("judge");
+        assertThat(r.stopReason().orElseThrow().rule()).isEqualTo("judge");
         assertThat(r.matched()).isTrue();
         assertThat(r.cycles()).hasSize(3);
-        assertThat(r.cycles()).extracting(c -> c.verdict().stop()).containsExactly(false, false, true);
+        assertThat(r.cycles()).extracting(c -> c.verdict().orElseThrow().stop()).containsExactly(false, false, true);
         assertThat(r.cycles().get(0).prompt()).isEqualTo(INTENT);
         assertThat(r.cycles().get(1).prompt()).startsWith("a large red circle");
-        assertThat(r.cycles()).allSatisfy(c -> assertThat(c.captionToIntent()).isBetween(0.0, 1.0));
-        assertThat(r.cycles().get(2).captionToIntent()).isGreaterThan(r.cycles().get(0).captionToIntent());
-        assertThat(r.bestCycle()).isEqualTo(3);
+        assertThat(r.cycles()).allSatisfy(c -> assertThat(c.captionToIntent().orElseThrow()).isBetween(0.0, 1.0));
+        assertThat(r.cycles().get(2).captionToIntent().orElseThrow()).isGreaterThan(r.cycles().get(0).captionToIntent().orElseThrow());
+        assertThat(r.bestCycle()).hasValue(3);
         assertThat(r.imageScorer()).startsWith("not available");
         assertThat(r.captionScorer()).isEqualTo("minilm");
 
@@ -65,7 +65,7 @@ class SocraticTest {
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertThat(summary.get("best_cycle").asInt()).isEqualTo(3);
         assertThat(summary.get("stop_rule").asText()).isEqualTo("judge");
-        assertThat(summary.get("cycles").get(0).get("caption").asText()).isEqualTo(r.cycles().get(0).caption());
+        assertThat(summary.get("cycles").get(0).get("caption").asText()).isEqualTo(r.cycles().get(0).caption().orElseThrow());
         assertThat(Files.readString(out.resolve("summary.md"))).contains("| 3 | ![](cycle-03.png) |", "n/a");
     }
 
@@ -83,10 +83,10 @@ class SocraticTest {
         // then: paint, caption, refine, paint, caption
         assertThat(run.predictions()).extracting(Prediction::node).containsExactly("generator", "captioner", "refiner",
                 "generator", "captioner");
-        assertThat(r.stopReason().rule()).isEqualTo("max-steps");
+        assertThat(r.stopReason().orElseThrow().rule()).isEqualTo("max-steps");
         assertThat(r.matched()).isFalse();
         assertThat(r.cycles()).hasSize(2);
-        assertThat(r.bestCycle()).isEqualTo(2);
+        assertThat(r.bestCycle()).hasValue(2);
         assertThat(r.selectedBy()).contains("the last picture");
         assertThat(run.predictions().get(2).input().toString()).contains("intent: a group of sheep",
                 "captions of the pictures so far:");
@@ -105,8 +105,8 @@ class SocraticTest {
         // then
         assertThat(r.cycles()).hasSize(2);
         assertThat(r.costUsd()).isCloseTo(0.08, Offset.offset(1e-9));
-        assertThat(r.stopReason().rule()).isEqualTo("budget");
-        assertThat(r.stopReason().message()).contains("$0.0800 to $0.1200");
+        assertThat(r.stopReason().orElseThrow().rule()).isEqualTo("budget");
+        assertThat(r.stopReason().orElseThrow().message()).contains("$0.0800 to $0.1200");
     }
 
     @Test

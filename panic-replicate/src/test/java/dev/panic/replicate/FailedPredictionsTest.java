@@ -56,7 +56,7 @@ class FailedPredictionsTest {
         ModelOutput out = blip(1).invoke(IMAGE);
 
         assertThat(out.payload()).isEqualTo(Payload.text("a cat"));
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("p2");
+        assertThat(out.metadata().platformPredictionId()).hasValue("p2");
         assertThat(out.metadata().extras().get("failed_before"))
                 .isEqualTo(List.of(Map.of("id", "p1", "error", "CUDA out of memory")));
         server.verify(2, postRequestedFor(urlEqualTo("/v1/predictions")));

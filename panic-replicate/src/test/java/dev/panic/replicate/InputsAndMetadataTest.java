@@ -92,7 +92,7 @@ class InputsAndMetadataTest {
         assertThat(body.get("input").get("prompt").asText()).isEqualTo("a red circle");
         assertThat(body.get("input").get("output_format").asText()).isEqualTo("png");
         assertThat(body.get("input").get("num_outputs").asInt()).isEqualTo(1);
-        assertThat(out.metadata().seed()).as("seed reported in the logs").isEqualTo(1234L);
+        assertThat(out.metadata().seed()).as("seed reported in the logs").hasValue(1234L);
     }
 
     @Test
@@ -105,8 +105,8 @@ class InputsAndMetadataTest {
                 .invoke(Payload.text("Say hi"));
 
         Metadata m = out.metadata();
-        assertThat(m.seed()).isEqualTo(42L);
-        assertThat(m.platformPredictionId()).isEqualTo("s2");
+        assertThat(m.seed()).hasValue(42L);
+        assertThat(m.platformPredictionId()).hasValue("s2");
         assertThat(m.parameters().asMap()).containsEntry("temperature", 0.5).containsEntry("seed", 42L)
                 .containsEntry("system_prompt", "You are a helpful assistant");
         assertThat(m.extras()).containsEntry("model", "meta/meta-llama-3-8b-instruct")
@@ -133,7 +133,7 @@ class InputsAndMetadataTest {
         assertThat(Fake.body(bodies.get(0)).get("version").asText()).isEqualTo(Fake.OTHER_VERSION);
         assertThat(Fake.body(bodies.get(1)).get("version").asText()).isEqualTo(BLIP_VERSION);
         assertThat(Fake.body(bodies.get(1)).get("input").has(ReplicatePlatform.PARAM_VERSION)).isFalse();
-        assertThat(out.metadata().modelVersion()).isEqualTo(Fake.OTHER_VERSION);
+        assertThat(out.metadata().modelVersion()).hasValue(Fake.OTHER_VERSION);
     }
 
     @Test
@@ -173,7 +173,7 @@ class InputsAndMetadataTest {
         ModelOutput first = model.invoke(Payload.image(PNG, "image/png"));
         model.invoke(Payload.image(PNG, "image/png"));
 
-        assertThat(first.metadata().modelVersion()).isEqualTo(Fake.OTHER_VERSION);
+        assertThat(first.metadata().modelVersion()).hasValue(Fake.OTHER_VERSION);
         server.verify(1, getRequestedFor(urlEqualTo("/v1/models/someone/captioner")));
         server.verify(2, postRequestedFor(urlEqualTo("/v1/predictions")));
         assertThat(Fake.body(server.findAll(postRequestedFor(urlEqualTo("/v1/predictions"))).get(0))

@@ -70,7 +70,7 @@ class OutputShapesTest {
         ModelOutput out = call("black-forest-labs/flux-schnell", Payload.text("a red circle"));
 
         assertThat(out.payload()).isEqualTo(IMAGE);
-        assertThat(out.metadata().modelVersion()).as("official models hide their version").isNull();
+        assertThat(out.metadata().modelVersion()).as("official models hide their version").isEmpty();
         server.verify(1, getRequestedFor(urlEqualTo("/delivery/out-0.png")));
         server.verify(0, getRequestedFor(urlEqualTo("/delivery/out-1.png")));
     }

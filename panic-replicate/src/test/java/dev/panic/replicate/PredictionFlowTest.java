@@ -54,9 +54,9 @@ class PredictionFlowTest {
         ModelOutput out = blip().invoke(IMAGE);
 
         assertThat(out.payload()).isEqualTo(Payload.text("a red circle"));
-        assertThat(out.metadata().platformPredictionId()).isEqualTo("p1");
-        assertThat(out.metadata().modelVersion()).isEqualTo(BLIP_VERSION);
-        assertThat(out.metadata().predictTime()).isEqualTo(Duration.ofMillis(1250));
+        assertThat(out.metadata().platformPredictionId()).hasValue("p1");
+        assertThat(out.metadata().modelVersion()).hasValue(BLIP_VERSION);
+        assertThat(out.metadata().predictTime()).hasValue(Duration.ofMillis(1250));
         server.verify(1, postRequestedFor(urlEqualTo("/v1/predictions"))
                 .withHeader("Prefer", equalTo("wait=1"))
                 .withHeader("Authorization", equalTo("Bearer " + Fake.TOKEN))

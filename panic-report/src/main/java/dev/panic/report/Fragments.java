@@ -100,14 +100,13 @@ public final class Fragments {
         if (analysis != null) {
             for (SeriesAnalysis s : analysis.series()) {
                 for (Similarity sim : s.similarities()) {
-                    if (sim.toOrigin() != null) {
-                        toOrigin.putIfAbsent(sim.sequence(), sim.toOrigin());
-                    }
+                    sim.toOrigin().ifPresent(v -> toOrigin.putIfAbsent(sim.sequence(), v));
                 }
             }
             for (StopReason e : analysis.events()) {
-                if (e.patternStart() != null && e.patternStart() < e.sequence()) {
-                    badges.computeIfAbsent(e.patternStart(), k -> new ArrayList<>())
+                int start = e.patternStart().orElse(e.sequence());
+                if (start < e.sequence()) {
+                    badges.computeIfAbsent(start, k -> new ArrayList<>())
                             .add(new String[] {e.rule(), e.rule() + " begins", e.message()});
                 }
                 badges.computeIfAbsent(e.sequence(), k -> new ArrayList<>())
@@ -144,9 +143,7 @@ public final class Fragments {
                     + String.format(java.util.Locale.ROOT, "%.3f", toOrigin) + "</span>");
         }
         meta.add(duration(p.duration()));
-        if (p.metadata().costUsd() != null) {
-            meta.add(usd(p.metadata().costUsd()));
-        }
+        p.metadata().costUsd().ifPresent(c -> meta.add(usd(c)));
         b.append("<div class=\"panic-meta\">").append(String.join(" · ", meta)).append("</div>");
         for (String[] badge : badges) {
             b.append("<span class=\"panic-badge\" style=\"--panic-badge:")

@@ -177,12 +177,12 @@ public final class Plots {
         List<String> tips = new ArrayList<>();
         for (int i = 0; i < sims.size(); i++) {
             Similarity sim = sims.get(i);
-            Double v = toOrigin ? sim.toOrigin() : sim.toPrevious();
+            java.util.OptionalDouble v = toOrigin ? sim.toOrigin() : sim.toPrevious();
             xs[i] = sim.sequence();
-            ys[i] = v == null ? Double.NaN : v;
-            tips.add("output " + sim.sequence() + ", " + label(s) + ": " + (v == null ? "n/a" : Svg.num(v, 3))
-                    + (toOrigin ? " to output " + sim.origin() : sim.previous() == null ? ""
-                    : " to output " + sim.previous()));
+            ys[i] = v.orElse(Double.NaN);
+            tips.add("output " + sim.sequence() + ", " + label(s) + ": " + (v.isPresent() ? Svg.num(v.getAsDouble(), 3) : "n/a")
+                    + (toOrigin ? " to output " + sim.origin() : sim.previous().isPresent()
+                    ? " to output " + sim.previous().getAsInt() : ""));
         }
         return new Curve(label(s), colour, xs, ys, false, tips);
     }
@@ -298,8 +298,9 @@ public final class Plots {
             double px = x.applyAsDouble(ev.sequence());
             String tip = ev.rule() + " at output " + ev.sequence() + ": " + ev.message();
             svg.group("class=\"event\" data-rule=\"" + Html.escape(ev.rule()) + "\"");
-            if (ev.patternStart() != null && ev.patternStart() < ev.sequence()) {
-                double ps = x.applyAsDouble(ev.patternStart());
+            int start = ev.patternStart().orElse(ev.sequence());
+            if (start < ev.sequence()) {
+                double ps = x.applyAsDouble(start);
                 svg.rect(ps, top, px - ps, plotH, "fill=\"" + colour + "\" fill-opacity=\"0.08\"", tip);
             }
             svg.line(px, top, px, top + plotH, "stroke=\"" + colour + "\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"");

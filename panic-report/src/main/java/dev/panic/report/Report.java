@@ -260,11 +260,7 @@ public final class Report {
         for (Map.Entry<ModelId, List<Prediction>> e : byModel.entrySet()) {
             List<Prediction> calls = e.getValue();
             Set<String> versions = new LinkedHashSet<>();
-            calls.forEach(p -> {
-                if (p.metadata().modelVersion() != null) {
-                    versions.add(p.metadata().modelVersion());
-                }
-            });
+            calls.forEach(p -> p.metadata().modelVersion().ifPresent(versions::add));
             long meanMs = Math.round(calls.stream().mapToLong(p -> p.duration().toMillis()).average().orElse(0));
             b.append("<tr><td><code>").append(Html.escape(e.getKey().toString())).append("</code></td><td>")
                     .append(calls.size()).append("</td><td>").append(calls.stream().filter(p -> !p.succeeded()).count())
@@ -275,11 +271,11 @@ public final class Report {
         }
         b.append("</tbody></table>");
 
-        boolean seed = ps.stream().anyMatch(p -> p.metadata().seed() != null);
-        boolean version = ps.stream().anyMatch(p -> p.metadata().modelVersion() != null);
-        boolean id = ps.stream().anyMatch(p -> p.metadata().platformPredictionId() != null);
-        boolean predictTime = ps.stream().anyMatch(p -> p.metadata().predictTime() != null);
-        boolean costs = ps.stream().anyMatch(p -> p.metadata().costUsd() != null);
+        boolean seed = ps.stream().anyMatch(p -> p.metadata().seed().isPresent());
+        boolean version = ps.stream().anyMatch(p -> p.metadata().modelVersion().isPresent());
+        boolean id = ps.stream().anyMatch(p -> p.metadata().platformPredictionId().isPresent());
+        boolean predictTime = ps.stream().anyMatch(p -> p.metadata().predictTime().isPresent());
+        boolean costs = ps.stream().anyMatch(p -> p.metadata().costUsd().isPresent());
         boolean extras = ps.stream().anyMatch(p -> !p.metadata().extras().isEmpty());
         b.append("<details").append(ps.size() <= OPEN_TABLE_ROWS ? " open" : "").append("><summary>Every prediction (")
                 .append(ps.size()).append(")</summary><table class=\"grid predictions\"><thead><tr><th>#</th>"
@@ -312,19 +308,19 @@ public final class Report {
                     .append(TIME.format(p.startedAt())).append("</td><td>").append(Fragments.duration(p.duration()))
                     .append("</td>");
             if (predictTime) {
-                b.append("<td>").append(m.predictTime() == null ? "" : Fragments.duration(m.predictTime())).append("</td>");
+                b.append("<td>").append(m.predictTime().map(Fragments::duration).orElse("")).append("</td>");
             }
             if (version) {
-                b.append("<td>").append(code(m.modelVersion())).append("</td>");
+                b.append("<td>").append(code(m.modelVersion().orElse(null))).append("</td>");
             }
             if (seed) {
-                b.append("<td>").append(m.seed() == null ? "" : m.seed()).append("</td>");
+                b.append("<td>").append(m.seed().isPresent() ? String.valueOf(m.seed().getAsLong()) : "").append("</td>");
             }
             if (id) {
-                b.append("<td>").append(code(m.platformPredictionId())).append("</td>");
+                b.append("<td>").append(code(m.platformPredictionId().orElse(null))).append("</td>");
             }
             if (costs) {
-                b.append("<td>").append(m.costUsd() == null ? "" : Fragments.usd(m.costUsd())).append("</td>");
+                b.append("<td>").append(m.costUsd().isPresent() ? Fragments.usd(m.costUsd().getAsDouble()) : "").append("</td>");
             }
             b.append("<td>").append(keyValues(m.parameters().asMap())).append("</td>");
             if (extras) {
@@ -349,15 +345,9 @@ public final class Report {
                 .append("<a href=\"#output-").append(r.sequence()).append("\">").append(r.sequence()).append("</a>: ")
                 .append(Html.escape(r.message()));
         List<String> more = new ArrayList<>();
-        if (r.patternStart() != null) {
-            more.add("pattern from output " + r.patternStart());
-        }
-        if (r.period() != null) {
-            more.add("period " + r.period());
-        }
-        if (r.similarity() != null) {
-            more.add("similarity " + Svg.num(r.similarity(), 3));
-        }
+        r.patternStart().ifPresent(v -> more.add("pattern from output " + v));
+        r.period().ifPresent(v -> more.add("period " + v));
+        r.similarity().ifPresent(v -> more.add("similarity " + Svg.num(v, 3)));
         if (!more.isEmpty()) {
             s.append(" <small>(").append(String.join(", ", more)).append(")</small>");
         }
@@ -366,12 +356,11 @@ public final class Report {
 
     /** The total known cost, and how many calls it covers when some did not report one. */
     private static String cost(List<Prediction> ps) {
-        long known = ps.stream().filter(p -> p.metadata().costUsd() != null).count();
+        long known = ps.stream().filter(p -> p.metadata().costUsd().isPresent()).count();
         if (known == 0) {
             return "not reported";
         }
-        double sum = ps.stream().filter(p -> p.metadata().costUsd() != null).mapToDouble(p -> p.metadata().costUsd())
-                .sum();
+        double sum = ps.stream().mapToDouble(p -> p.metadata().costUsd().orElse(0)).sum();
         return Fragments.usd(sum) + (known < ps.size() ? " <small>(" + known + " of " + ps.size() + " calls)</small>"
                 : "");
     }

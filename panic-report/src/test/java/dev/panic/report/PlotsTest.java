@@ -12,6 +12,8 @@ import dev.panic.analysis.SimilarityMatrix;
 import dev.panic.report.internal.Ticks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,8 +27,10 @@ class PlotsTest {
         for (int i = 0; i < n; i++) {
             final int k = i;
             boolean gap = java.util.Arrays.stream(gaps).anyMatch(g -> g == k);
-            sims.add(new Similarity(embedder, i, i, i == 0 ? null : i - 1, i == 0 || gap ? null : 0.9,
-                    0, gap ? null : Math.exp(-0.1 * i)));
+            sims.add(new Similarity(embedder, i, i,
+                    i == 0 ? OptionalInt.empty() : OptionalInt.of(i - 1),
+                    i == 0 || gap ? OptionalDouble.empty() : OptionalDouble.of(0.9),
+                    0, gap ? OptionalDouble.empty() : OptionalDouble.of(Math.exp(-0.1 * i))));
             seqs.add(i);
         }
         double[] m = new double[n * n];

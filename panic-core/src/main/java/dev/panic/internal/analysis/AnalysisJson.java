@@ -49,10 +49,10 @@ public final class AnalysisJson {
             for (Similarity x : s.similarities()) {
                 sequence.add(x.sequence());
                 lap.add(x.lap());
-                if (x.previous() == null) {
-                    previous.addNull();
+                if (x.previous().isPresent()) {
+                    previous.add(x.previous().getAsInt());
                 } else {
-                    previous.add(x.previous());
+                    previous.addNull();
                 }
                 addNumber(toPrevious, x.toPrevious());
                 origin.add(x.origin());
@@ -86,11 +86,11 @@ public final class AnalysisJson {
         }
     }
 
-    private static void addNumber(ArrayNode array, Double value) {
-        if (value == null) {
-            array.addNull();
+    private static void addNumber(ArrayNode array, java.util.OptionalDouble value) {
+        if (value.isPresent()) {
+            array.add(value.getAsDouble());
         } else {
-            array.add(value);
+            array.addNull();
         }
     }
 }

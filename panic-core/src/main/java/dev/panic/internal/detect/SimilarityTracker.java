@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Computes {@link Similarity} values for a run's predictions as they come, in sequence order.
@@ -53,18 +55,19 @@ public final class SimilarityTracker {
             State s = states.get(e.getKey());
             if (s == null) {
                 states.put(e.getKey(), new State(p.sequence(), v));
-                out.add(new Similarity(e.getKey(), p.sequence(), lap, null, null, p.sequence(), 1.0));
+                out.add(Similarity.origin(e.getKey(), p.sequence(), lap));
                 continue;
             }
-            out.add(new Similarity(e.getKey(), p.sequence(), lap, s.lastSequence,
-                    orNull(Vectors.cosine(v, s.last)), s.originSequence, orNull(Vectors.cosine(v, s.origin))));
+            out.add(new Similarity(e.getKey(), p.sequence(), lap, OptionalInt.of(s.lastSequence),
+                    comparable(Vectors.cosine(v, s.last)), s.originSequence, comparable(Vectors.cosine(v, s.origin))));
             s.lastSequence = p.sequence();
             s.last = v;
         }
         return out;
     }
 
-    private static Double orNull(double d) {
-        return Double.isNaN(d) ? null : d;
+    /** Empty for NaN, which is what the cosine of vectors of different dimensions gives. */
+    private static OptionalDouble comparable(double d) {
+        return Double.isNaN(d) ? OptionalDouble.empty() : OptionalDouble.of(d);
     }
 }

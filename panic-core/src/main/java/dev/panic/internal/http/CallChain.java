@@ -376,7 +376,7 @@ public final class CallChain {
     private RateLimitedException patienceSpent(PanicException last) {
         return new RateLimitedException(platform + " kept this call waiting for its rate limit longer than the call's"
                 + " patience of " + settings.patience() + (last == null ? "" : " (last answer: " + last.getMessage() + ")")
-                + "; slow down, or raise HttpSettings.patience", new NotSent("patience"), -1,
+                + "; slow down, or raise HttpSettings.patience", new NotSent("patience"),
                 last == null ? null : last.retryAfter().orElse(null));
     }
 

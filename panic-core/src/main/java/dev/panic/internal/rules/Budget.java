@@ -31,11 +31,10 @@ final class Budget implements StopRule.BeforeCall {
 
     @Override
     public Optional<StopReason> afterPrediction(Prediction p, Duration elapsed) {
-        Double cost = p.metadata().costUsd();
-        if (cost != null) {
+        p.metadata().costUsd().ifPresent(cost -> {
             spent += cost;
             lastCost.put(p.modelId().toString(), cost);
-        }
+        });
         lastSequence = p.sequence();
         return Optional.empty();
     }

@@ -496,8 +496,8 @@ public final class Launch {
         try (Stream<Prediction> s = store.predictions(runId, 0)) {
             s.forEach(p -> {
                 tail.addLast(p);
-                if (p.runId().equals(runId) && p.metadata().costUsd() != null) {
-                    r.ownCost += p.metadata().costUsd();
+                if (p.runId().equals(runId)) {
+                    r.ownCost += p.metadata().costUsd().orElse(0);
                 }
                 if (tail.size() > 2) {
                     feed(tail.removeFirst(), r, book, tracker, texts);

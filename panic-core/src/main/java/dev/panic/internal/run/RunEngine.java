@@ -373,7 +373,7 @@ public final class RunEngine implements Run {
             return;
         }
         // A model that takes a seed gets one, drawn here if nobody set one (or anew for a retry), and recorded.
-        String seedName = model.info().seedParameter();
+        String seedName = model.info().seedParameter().orElse(null);
         Long seed = null;
         if (seedName != null && (step.reseed() || (!model.parameters().asMap().containsKey(seedName)
                 && !overrides.asMap().containsKey(seedName)))) {
@@ -463,9 +463,8 @@ public final class RunEngine implements Run {
         }
         refusals = 0;
         Metadata metadata = out.metadata();
-        if (drawnSeed != null && metadata.seed() == null) {
-            metadata = new Metadata(metadata.parameters(), drawnSeed, metadata.modelVersion(),
-                    metadata.platformPredictionId(), metadata.predictTime(), metadata.costUsd(), metadata.extras());
+        if (drawnSeed != null && metadata.seed().isEmpty()) {
+            metadata = metadata.withSeed(drawnSeed);
         }
         Prediction p = new Prediction(id, sequence, node.id(), model.id(), input, out.payload(), callStart, callEnd,
                 metadata, Map.of(), null, revision);
@@ -603,9 +602,7 @@ public final class RunEngine implements Run {
                 }
             }
             history.add(p);
-            if (p.metadata().costUsd() != null) {
-                spent += p.metadata().costUsd();
-            }
+            spent += p.metadata().costUsd().orElse(0);
         }
         if (!p.succeeded()) {
             events.publish(new RunEvent.PredictionFailed(id, p));

@@ -37,6 +37,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Turns run descriptions, specs, predictions and revisions into JSON trees and back; see
@@ -798,21 +802,11 @@ public final class JsonCodec {
         if (!m.parameters().isEmpty()) {
             n.set("parameters", mapper.valueToTree(m.parameters().asMap()));
         }
-        if (m.seed() != null) {
-            n.put("seed", m.seed());
-        }
-        if (m.modelVersion() != null) {
-            n.put("model_version", m.modelVersion());
-        }
-        if (m.platformPredictionId() != null) {
-            n.put("platform_prediction_id", m.platformPredictionId());
-        }
-        if (m.predictTime() != null) {
-            n.put("predict_time", m.predictTime().toString());
-        }
-        if (m.costUsd() != null) {
-            n.put("cost_usd", m.costUsd());
-        }
+        m.seed().ifPresent(v -> n.put("seed", v));
+        m.modelVersion().ifPresent(v -> n.put("model_version", v));
+        m.platformPredictionId().ifPresent(v -> n.put("platform_prediction_id", v));
+        m.predictTime().ifPresent(v -> n.put("predict_time", v.toString()));
+        m.costUsd().ifPresent(v -> n.put("cost_usd", v));
         if (!m.extras().isEmpty()) {
             n.set("extras", mapper.valueToTree(m.extras()));
         }
@@ -824,15 +818,9 @@ public final class JsonCodec {
         n.put("rule", r.rule());
         n.put("message", r.message());
         n.put("sequence", r.sequence());
-        if (r.patternStart() != null) {
-            n.put("pattern_start", r.patternStart());
-        }
-        if (r.period() != null) {
-            n.put("period", r.period());
-        }
-        if (r.similarity() != null) {
-            n.put("similarity", r.similarity());
-        }
+        r.patternStart().ifPresent(v -> n.put("pattern_start", v));
+        r.period().ifPresent(v -> n.put("period", v));
+        r.similarity().ifPresent(v -> n.put("similarity", v));
         return n;
     }
 
@@ -867,17 +855,17 @@ public final class JsonCodec {
         }
         String predictTime = optionalText(n, "predict_time");
         JsonNode cost = n.get("cost_usd");
-        return new Metadata(parameters, isAbsent(seed) ? null : seed.longValue(), optionalText(n, "model_version"),
-                optionalText(n, "platform_prediction_id"),
-                predictTime == null ? null : parseDuration(predictTime, "predict_time"),
-                isAbsent(cost) ? null : number(cost, "cost_usd"), extras);
+        return new Metadata(parameters, isAbsent(seed) ? OptionalLong.empty() : OptionalLong.of(seed.longValue()),
+                Optional.ofNullable(optionalText(n, "model_version")),
+                Optional.ofNullable(optionalText(n, "platform_prediction_id")),
+                Optional.ofNullable(predictTime).map(t -> parseDuration(t, "predict_time")),
+                isAbsent(cost) ? OptionalDouble.empty() : OptionalDouble.of(number(cost, "cost_usd")), extras);
     }
 
     public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
         return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
-                optionalInt(n, "pattern_start"), optionalInt(n, "period"),
-                isAbsent(n.get("similarity")) ? null : number(n.get("similarity"), "similarity"));
+                optionalInt(n, "pattern_start"), optionalInt(n, "period"), optionalNumber(n, "similarity"));
     }
 
     static float[] decodeFloats(String base64) {
@@ -995,8 +983,12 @@ public final class JsonCodec {
         return v.intValue();
     }
 
-    private static Integer optionalInt(JsonNode n, String field) {
-        return isAbsent(n.get(field)) ? null : requiredInt(n, field);
+    private static OptionalInt optionalInt(JsonNode n, String field) {
+        return isAbsent(n.get(field)) ? OptionalInt.empty() : OptionalInt.of(requiredInt(n, field));
+    }
+
+    private static OptionalDouble optionalNumber(JsonNode n, String field) {
+        return isAbsent(n.get(field)) ? OptionalDouble.empty() : OptionalDouble.of(number(n.get(field), field));
     }
 
     private static int optionalInt(JsonNode n, String field, int otherwise) {

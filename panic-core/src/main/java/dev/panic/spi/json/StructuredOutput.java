@@ -102,7 +102,9 @@ public final class StructuredOutput {
     }
 
     private static Metadata retried(Metadata first, Metadata second, String problem) {
-        Double cost = first.costUsd() == null || second.costUsd() == null ? null : first.costUsd() + second.costUsd();
+        java.util.OptionalDouble cost = first.costUsd().isPresent() && second.costUsd().isPresent()
+                ? java.util.OptionalDouble.of(first.costUsd().getAsDouble() + second.costUsd().getAsDouble())
+                : java.util.OptionalDouble.empty();
         Map<String, Object> extras = new LinkedHashMap<>(second.extras());
         extras.put("json_schema_retry", problem);
         return new Metadata(second.parameters(), second.seed(), second.modelVersion(), second.platformPredictionId(),

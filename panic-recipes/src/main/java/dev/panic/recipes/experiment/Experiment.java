@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,7 +103,8 @@ public final class Experiment {
                                 Payload.text(spec.prompts().get(p)), t.stopRules(), t.observeRules(), t.embedders(),
                                 t.embeddingTimeout(), t.pacing(), t.maxBranches(), t.maxPredictions(), false,
                                 t.durability());
-                        plan.add(new PlannedRun(id, n.name(), arm.getKey(), p, spec.prompts().get(p), r, seed, rs));
+                        plan.add(new PlannedRun(id, n.name(), arm.getKey(), p, spec.prompts().get(p), r,
+                                seed == null ? OptionalLong.empty() : OptionalLong.of(seed), rs));
                     }
                 }
             }
@@ -254,9 +256,7 @@ public final class Experiment {
             o.put("prompt_index", r.promptIndex());
             o.put("prompt", r.prompt());
             o.put("repeat", r.repeat());
-            if (r.seed() != null) {
-                o.put("seed", r.seed());
-            }
+            r.seed().ifPresent(s -> o.put("seed", s));
             try {
                 o.set("spec", JSON.readTree(RunSpecJson.write(r.spec())));
             } catch (IOException e) {
@@ -283,7 +283,7 @@ public final class Experiment {
                 RunSpec spec = RunSpecJson.read(o.get("spec").toString(), null);
                 out.put(o.get("id").asText(), new PlannedRun(o.get("id").asText(), o.get("network").asText(),
                         o.get("arm").asText(), o.get("prompt_index").asInt(), o.get("prompt").asText(),
-                        o.get("repeat").asInt(), o.hasNonNull("seed") ? o.get("seed").asLong() : null, spec));
+                        o.get("repeat").asInt(), o.hasNonNull("seed") ? OptionalLong.of(o.get("seed").asLong()) : OptionalLong.empty(), spec));
             }
         } catch (IOException | RuntimeException e) {
             throw new ValidationException("cannot read the plan in " + dir + ": " + e.getMessage(), e);
@@ -298,7 +298,7 @@ public final class Experiment {
         }
         List<RunSpec.NodeSpec> nodes = new ArrayList<>();
         for (RunSpec.NodeSpec n : network.nodes()) {
-            String name = platforms.model(n.model().toString()).info().seedParameter();
+            String name = platforms.model(n.model().toString()).info().seedParameter().orElse(null);
             Parameters p = name == null || n.parameters().asMap().containsKey(name) ? n.parameters()
                     : n.parameters().with(name, seed);
             nodes.add(new RunSpec.NodeSpec(n.id(), n.model(), p, n.template(), n.parameterTemplates(), n.rejection()));
@@ -454,9 +454,9 @@ public final class Experiment {
                 b.listener(event -> {
                     if (event instanceof RunEvent.PredictionMade m) {
                         predictions.incrementAndGet();
-                        Double c = m.prediction().metadata().costUsd();
+                        double c = m.prediction().metadata().costUsd().orElse(0);
                         synchronized (Handle.this) {
-                            liveCost += c == null ? 0 : c;
+                            liveCost += c;
                             listener.progress(progress());
                         }
                     }

@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * What an experiment's runs did, together: a row per run (network, arm, prompt, seed, steps, why it
@@ -64,25 +67,36 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
      * @param network       its network's name (or its models, outside an experiment)
      * @param arm           {@code loop} or a control arm
      * @param prompt        its initial prompt
-     * @param seed          its seed, or null if each call drew one
+     * @param seed          its seed; empty if each call drew one
      * @param info          its saved state
-     * @param pattern       the pattern found (the rule that found it: exact-repeat, fixed-point, cycle...), or null
-     * @param patternStart  where the pattern began, or null
-     * @param patternPeriod its period in predictions, or null
-     * @param decayRate     the drift curve's fitted rate per lap, or null without vectors
-     * @param decayFloor    the level the curve approaches, or null
-     * @param attractor     the attractor it fell into among its network and arm's runs ({@code A1}...), or null
+     * @param pattern       the pattern found (the rule that found it: exact-repeat, fixed-point, cycle...), if any
+     * @param patternStart  where the pattern began, if one was found
+     * @param patternPeriod its period in predictions, if one was found
+     * @param decayRate     the drift curve's fitted rate per lap; empty without vectors
+     * @param decayFloor    the level the curve approaches; empty without vectors
+     * @param attractor     the attractor it fell into among its network and arm's runs ({@code A1}...), if any
      */
-    public record RunRow(String run, String network, String arm, String prompt, Long seed, RunInfo info,
-                         String pattern, Integer patternStart, Integer patternPeriod, Double decayRate,
-                         Double decayFloor, String attractor) {
+    public record RunRow(String run, String network, String arm, String prompt, OptionalLong seed, RunInfo info,
+                         Optional<String> pattern, OptionalInt patternStart, OptionalInt patternPeriod,
+                         OptionalDouble decayRate, OptionalDouble decayFloor, Optional<String> attractor) {
+
+        /** Stores a {@code null} part as empty. */
+        public RunRow {
+            seed = seed == null ? OptionalLong.empty() : seed;
+            pattern = pattern == null ? Optional.empty() : pattern;
+            patternStart = patternStart == null ? OptionalInt.empty() : patternStart;
+            patternPeriod = patternPeriod == null ? OptionalInt.empty() : patternPeriod;
+            decayRate = decayRate == null ? OptionalDouble.empty() : decayRate;
+            decayFloor = decayFloor == null ? OptionalDouble.empty() : decayFloor;
+            attractor = attractor == null ? Optional.empty() : attractor;
+        }
 
         List<Object> cells() {
             StopReason r = info.stopReason();
-            return java.util.Arrays.asList(run, network, arm, prompt, seed == null ? "" : seed,
+            return java.util.Arrays.asList(run, network, arm, prompt, seed.isPresent() ? (Object) seed.getAsLong() : "",
                     info.status().name().toLowerCase(Locale.ROOT), info.predictions(), r == null ? "" : r.rule(),
-                    r == null ? "" : r.message(), orEmpty(pattern), orEmpty(patternStart), orEmpty(patternPeriod),
-                    number(decayRate), number(decayFloor), orEmpty(attractor),
+                    r == null ? "" : r.message(), pattern.orElse(""), orEmpty(patternStart), orEmpty(patternPeriod),
+                    number(decayRate), number(decayFloor), attractor.orElse(""),
                     String.format(Locale.ROOT, "%.6f", info.costUsd()));
         }
     }
@@ -179,10 +193,11 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
                     .filter(s -> arm == null || s.embedderId().equals(arm.census().embedderId())).findFirst();
             String input = info.initialInput() instanceof Payload.Text t ? t.text() : info.initialInput().summary(80);
             rows.add(new RunRow(info.id(), p == null ? networkName(info) : p.network(),
-                    p == null ? PlannedRun.LOOP : p.arm(), p == null ? input : p.prompt(), p == null ? null : p.seed(),
-                    info, pattern == null ? null : pattern.rule(), pattern == null ? null : pattern.patternStart(),
-                    pattern == null ? null : pattern.period(), series.map(s -> s.decay().rate()).orElse(null),
-                    series.map(s -> s.decay().floor()).orElse(null), attractorOf.get(info.id())));
+                    p == null ? PlannedRun.LOOP : p.arm(), p == null ? input : p.prompt(), p == null ? OptionalLong.empty() : p.seed(),
+                    info, Optional.ofNullable(pattern).map(StopReason::rule),
+                    pattern == null ? OptionalInt.empty() : pattern.patternStart(),
+                    pattern == null ? OptionalInt.empty() : pattern.period(), fitted(series, s -> s.decay().rate()),
+                    fitted(series, s -> s.decay().floor()), Optional.ofNullable(attractorOf.get(info.id()))));
         }
         String name = dir.toAbsolutePath().getFileName().toString();
         return new ExperimentReport(name, rows, arms, cost, warnings);
@@ -197,15 +212,22 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         return String.valueOf(info.spec().network());
     }
 
+    /** A number of the decay fit, empty without a series or where the fit gave NaN. */
+    private static OptionalDouble fitted(Optional<SeriesAnalysis> series,
+                                         java.util.function.ToDoubleFunction<SeriesAnalysis> number) {
+        return series.map(number::applyAsDouble).filter(d -> !d.isNaN()).map(OptionalDouble::of)
+                .orElse(OptionalDouble.empty());
+    }
+
     /** The run's own stop reason if it names a pattern, else the first pattern the analysis found. */
     private static StopReason patternOf(StopReason stop, RunAnalysis analysis) {
-        if (stop != null && stop.patternStart() != null) {
+        if (stop != null && stop.patternStart().isPresent()) {
             return stop;
         }
         if (analysis == null) {
             return null;
         }
-        return analysis.events().stream().filter(e -> e.patternStart() != null).findFirst().orElse(null);
+        return analysis.events().stream().filter(e -> e.patternStart().isPresent()).findFirst().orElse(null);
     }
 
     /**
@@ -282,10 +304,14 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
     }
 
     private static String number(Double d) {
-        return d == null || d.isNaN() ? "" : String.format(Locale.ROOT, "%.4f", d);
+        return d == null ? "" : number(d.isNaN() ? OptionalDouble.empty() : OptionalDouble.of(d));
     }
 
-    private static Object orEmpty(Object o) {
-        return o == null ? "" : o;
+    private static String number(OptionalDouble d) {
+        return d.isPresent() ? String.format(Locale.ROOT, "%.4f", d.getAsDouble()) : "";
+    }
+
+    private static Object orEmpty(OptionalInt i) {
+        return i.isPresent() ? (Object) i.getAsInt() : "";
     }
 }

@@ -333,10 +333,10 @@ public record Forecast(int runs, List<ModelLine> models, double costUsd, boolean
                 try (Stream<Prediction> ps = observed.predictions(id, 0)) {
                     ps.filter(p -> p.runId().equals(id) && p.succeeded()).forEach(p -> {
                         Observed o = out.computeIfAbsent(p.modelId().toString(), k -> new Observed());
-                        if (p.metadata().costUsd() != null) {
-                            o.cost += p.metadata().costUsd();
+                        p.metadata().costUsd().ifPresent(c -> {
+                            o.cost += c;
                             o.priced++;
-                        }
+                        });
                         o.durations.add(p.duration());
                     });
                 } catch (RuntimeException unreadable) {

@@ -2,6 +2,7 @@ package dev.panic.recipes.experiment;
 
 import dev.panic.RunSpec;
 import dev.panic.exception.ValidationException;
+import java.util.OptionalLong;
 
 /**
  * One run an experiment makes: which network, arm, prompt and repeat it stands for, and its spec.
@@ -12,11 +13,11 @@ import dev.panic.exception.ValidationException;
  * @param promptIndex the prompt's place in the experiment's list, from 0
  * @param prompt      the prompt
  * @param repeat      which repeat of the combination, from 0
- * @param seed        the seed given to the models that take one, or null if each run draws its own
+ * @param seed        the seed given to the models that take one; empty if each run draws its own
  * @param spec        the run's spec
  */
 public record PlannedRun(String id, String network, String arm, int promptIndex, String prompt, int repeat,
-                         Long seed, RunSpec spec) {
+                         OptionalLong seed, RunSpec spec) {
 
     /** The arm of a network's own runs. */
     public static final String LOOP = "loop";
@@ -26,5 +27,6 @@ public record PlannedRun(String id, String network, String arm, int promptIndex,
         if (id == null || network == null || arm == null || prompt == null || spec == null) {
             throw new ValidationException("a planned run needs an id, a network, an arm, a prompt and a spec");
         }
+        seed = seed == null ? OptionalLong.empty() : seed;
     }
 }

@@ -75,8 +75,8 @@ public final class SharedBudget implements StopRule {
             synchronized (SharedBudget.this) {
                 reserved -= mine;
                 mine = 0;
-                Double cost = p.metadata().costUsd();
-                if (cost != null) {
+                if (p.metadata().costUsd().isPresent()) {
+                    double cost = p.metadata().costUsd().getAsDouble();
                     lastCost.put(p.modelId().toString(), cost);
                     if (p.sequence() >= counted.getOrDefault(p.runId(), 0)) {
                         spent += cost;

@@ -88,7 +88,7 @@ class ExperimentTest {
                 {"networks": [["elsewhere:painter", "sim:describer"]], "prompts": ["x"], "seeds": [7, 8]}"""),
                 ElsewherePlatform.with()).plan();
         assertThat(seeded).extracting(PlannedRun::id, PlannedRun::seed).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("n1.loop.p1.r1", 7L), org.assertj.core.groups.Tuple.tuple("n1.loop.p1.r2", 8L));
+                org.assertj.core.groups.Tuple.tuple("n1.loop.p1.r1", java.util.OptionalLong.of(7L)), org.assertj.core.groups.Tuple.tuple("n1.loop.p1.r2", java.util.OptionalLong.of(8L)));
         assertThat(seeded.get(1).spec().network().nodes().get(0).parameters().asMap()).containsEntry("seed", 8L);
         assertThat(seeded.get(1).spec().network().nodes().get(1).parameters().isEmpty()).isTrue();
         assertThatThrownBy(() -> Experiment.of(parse("{\"networks\": [[\"sim:describer\", \"sim:painter\"]],"
