@@ -246,6 +246,21 @@ class RunJsonTest {
     }
 
     @Test
+    void should_keep_minus_one_on_the_wire_for_a_reason_before_any_prediction() {
+        RunEvent before = new RunEvent.Finished("run-1", RunStatus.STOPPED,
+                StopReason.of("stop", "stopped on request", OptionalInt.empty()), T);
+
+        String text = json.write(before);
+
+        assertThat(text).contains("\"sequence\":-1");
+        RunEvent.Finished back = (RunEvent.Finished) json.readEvent(text);
+        assertThat(back.reason().sequence()).isEmpty();
+        assertThat(back).isEqualTo(before);
+        assertThatThrownBy(() -> StopReason.of("stop", "stopped on request", -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leave it empty");
+    }
+
+    @Test
     void should_let_a_plain_object_mapper_write_and_read_events_with_the_module() throws Exception {
         ObjectMapper mapper = new ObjectMapper().registerModule(json.module());
         RunEvent e = new RunEvent.Observed("run-1", StopReason.of("exact-repeat", "output 2 repeats output 0", 2));

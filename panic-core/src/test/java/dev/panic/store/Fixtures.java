@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /** Small builders shared by the store tests, and by the stores of other modules through the test jar. */
 public final class Fixtures {
@@ -31,7 +32,8 @@ public final class Fixtures {
 
     public static RunInfo completed(String runId, Payload initialInput, Instant startedAt, int predictions) {
         return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.COMPLETED,
-                StopReason.of("max-steps", "reached " + predictions + " steps", predictions - 1), startedAt,
+                StopReason.of("max-steps", "reached " + predictions + " steps",
+                        predictions == 0 ? OptionalInt.empty() : OptionalInt.of(predictions - 1)), startedAt,
                 startedAt.plusSeconds(60), predictions, List.of());
     }
 

@@ -41,6 +41,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -119,7 +120,7 @@ public abstract class RunStoreContract {
                 ok(id, 2, Payload.text("a circle"), sound),
                 failed(id, 3, sound));
         RunInfo finalInfo = Fixtures.info(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
-                new StopReason("error", "model failed at step 3", 3, null, null, null), T0, T0.plusSeconds(9), 4,
+                new StopReason("error", "model failed at step 3", OptionalInt.of(3), null, null, null), T0, T0.plusSeconds(9), 4,
                 List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2),
                         StopReason.pattern("embedding-similarity", "close", 3, 1, 1, 0.987654321)));
 

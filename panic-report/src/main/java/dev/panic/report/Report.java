@@ -341,9 +341,14 @@ public final class Report {
 
     /** A stop reason or detector event in one line, with where its pattern began. */
     static String reason(StopReason r) {
-        StringBuilder s = new StringBuilder("<strong>").append(Html.escape(r.rule())).append("</strong> at output ")
-                .append("<a href=\"#output-").append(r.sequence()).append("\">").append(r.sequence()).append("</a>: ")
-                .append(Html.escape(r.message()));
+        StringBuilder s = new StringBuilder("<strong>").append(Html.escape(r.rule())).append("</strong> ");
+        if (r.sequence().isPresent()) {
+            int at = r.sequence().getAsInt();
+            s.append("at output <a href=\"#output-").append(at).append("\">").append(at).append("</a>: ");
+        } else {
+            s.append("before any output: ");
+        }
+        s.append(Html.escape(r.message()));
         List<String> more = new ArrayList<>();
         r.patternStart().ifPresent(v -> more.add("pattern from output " + v));
         r.period().ifPresent(v -> more.add("period " + v));

@@ -606,7 +606,8 @@ public final class Launch {
         SimilarityTracker tracker = new SimilarityTracker();
         TextWindows texts = new TextWindows();
         Replay replay = replay(store.predictions(lineage.runId(), 0), lineage.sequence(), book, tracker, texts);
-        List<StopReason> observations = parentObservations.stream().filter(o -> o.sequence() <= lineage.sequence())
+        List<StopReason> observations = parentObservations.stream().filter(o -> o.sequence().isEmpty()
+                        || o.sequence().getAsInt() <= lineage.sequence())
                 .toList();
         RunEngine.Resumed resumed = toNode != null
                 ? RunEngine.Resumed.of(replay.size, List.copyOf(replay.recent), toNode, at.output(), 0, observations)

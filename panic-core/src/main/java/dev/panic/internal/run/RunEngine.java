@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -848,9 +849,11 @@ public final class RunEngine implements Run {
 
     // ---------------------------------------------------------------- what others read
 
-    private int lastSequence() {
+    /** The last prediction's sequence; empty before the first prediction of a root run. */
+    private OptionalInt lastSequence() {
         Prediction last = history.last();
-        return last == null ? firstSequence - 1 : last.sequence();
+        int sequence = last == null ? firstSequence - 1 : last.sequence();
+        return sequence < 0 ? OptionalInt.empty() : OptionalInt.of(sequence);
     }
 
     private Duration elapsed() {

@@ -817,7 +817,7 @@ public final class JsonCodec {
         ObjectNode n = mapper.createObjectNode();
         n.put("rule", r.rule());
         n.put("message", r.message());
-        n.put("sequence", r.sequence());
+        n.put("sequence", r.sequence().orElse(-1)); // the stored form keeps -1 for "before any prediction"
         r.patternStart().ifPresent(v -> n.put("pattern_start", v));
         r.period().ifPresent(v -> n.put("period", v));
         r.similarity().ifPresent(v -> n.put("similarity", v));
@@ -864,7 +864,9 @@ public final class JsonCodec {
 
     public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
-        return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
+        int sequence = requiredInt(n, "sequence");
+        return new StopReason(optionalText(n, "rule"), optionalText(n, "message"),
+                sequence < 0 ? OptionalInt.empty() : OptionalInt.of(sequence),
                 optionalInt(n, "pattern_start"), optionalInt(n, "period"), optionalNumber(n, "similarity"));
     }
 

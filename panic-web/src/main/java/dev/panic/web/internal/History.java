@@ -15,6 +15,7 @@ import dev.panic.StoredRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -62,7 +63,7 @@ final class History {
                 out.add(json.write(new RunEvent.Measured(runId, p.sequence(), sims)));
             }
             for (StopReason o : info.observations()) {
-                if (o.sequence() == p.sequence()) {
+                if (o.sequence().equals(OptionalInt.of(p.sequence()))) {
                     out.add(json.write(new RunEvent.Observed(runId, o)));
                 }
             }
