@@ -176,7 +176,7 @@ class EmbeddingRunTest {
         assertThat(embedding1).isCancelled();
         assertThat(m.gated.calls).hasSize(2);
         assertThat(store.read(run.id()).predictions()).hasSize(1);
-        assertThat(store.read(run.id()).info().stopReason().rule()).isEqualTo("big");
+        assertThat(store.read(run.id()).info().stopReason().orElseThrow().rule()).isEqualTo("big");
     }
 
     @Test

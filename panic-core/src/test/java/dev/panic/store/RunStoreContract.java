@@ -41,6 +41,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -393,7 +394,8 @@ public abstract class RunStoreContract {
             r.append(ok("q1", 0, Payload.text("x"), image(3)), true);
         }
         RunInfo fork = new RunInfo("f1", completed("f1", Payload.text("x"), T0, 1).spec(), RunStatus.COMPLETED,
-                null, T0.plusSeconds(2), T0.plusSeconds(2), 1, List.of(), new Lineage("p1", 0, false), 0);
+                null, T0.plusSeconds(2), Optional.of(T0.plusSeconds(2)), 1, List.of(),
+                Optional.of(new Lineage("p1", 0, false)), 0);
         store.create(fork).close();
         RunStore.Recorder live = store.create(running("w1", Payload.text("y"), T0.plusSeconds(3)));
 
@@ -671,7 +673,7 @@ public abstract class RunStoreContract {
     protected static RunInfo forked(String runId, String parent, int at, Instant startedAt) {
         RunInfo base = running(runId, Payload.text("x"), startedAt);
         return new RunInfo(runId, base.spec(), RunStatus.RUNNING, null, startedAt, null, at + 1, List.of(),
-                new Lineage(parent, at, false), 0);
+                Optional.of(new Lineage(parent, at, false)), 0);
     }
 
     private static int[] rawBits(float[] v) {

@@ -946,7 +946,8 @@ public final class RunEngine implements Run {
         synchronized (keeping) {
             cost = spent;
         }
-        return new RunInfo(id, spec, s, stopReason, startedAt, finishedAt, history.size(), observations(), parent,
+        return new RunInfo(id, spec, s, Optional.ofNullable(stopReason), startedAt, Optional.ofNullable(finishedAt),
+                history.size(), observations(), Optional.ofNullable(parent),
                 config.revision(), cost, provenance);
     }
 

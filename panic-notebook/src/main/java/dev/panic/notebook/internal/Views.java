@@ -103,10 +103,8 @@ public final class Views {
                 .append(info.network().stream().map(ModelId::toString).map(Html::escape)
                         .collect(Collectors.joining(" → "))).append(" · <b>").append(info.status()).append("</b> · ")
                 .append(predictions.size()).append(predictions.size() == 1 ? " output" : " outputs");
-        StopReason reason = info.stopReason();
-        if (reason != null) {
-            b.append(" · ").append(Html.escape(reason.rule())).append(": ").append(Html.escape(reason.message()));
-        }
+        info.stopReason().ifPresent(reason -> b.append(" · ").append(Html.escape(reason.rule())).append(": ")
+                .append(Html.escape(reason.message())));
         for (StopReason o : info.observations()) {
             b.append("<br>observed ").append(Html.escape(o.rule())).append(where(o))
                     .append(": ").append(Html.escape(o.message()));

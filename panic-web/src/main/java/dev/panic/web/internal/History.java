@@ -70,8 +70,9 @@ final class History {
         }
         if (before == Integer.MAX_VALUE) {
             revisions.forEach(r -> out.add(json.write(new RunEvent.Steered(runId, r))));
-            if (info.status().isFinal() && info.stopReason() != null && info.finishedAt() != null) {
-                out.add(json.write(new RunEvent.Finished(runId, info.status(), info.stopReason(), info.finishedAt())));
+            if (info.status().isFinal() && info.stopReason().isPresent() && info.finishedAt().isPresent()) {
+                out.add(json.write(new RunEvent.Finished(runId, info.status(), info.stopReason().get(),
+                        info.finishedAt().get())));
             }
         }
         return out;
