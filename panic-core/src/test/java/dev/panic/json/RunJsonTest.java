@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -102,7 +103,8 @@ class RunJsonTest {
                 "no answer within PT1M"), 0);
         return List.of(
                 new RunEvent.Started("run-1", net, Payload.text("a red circle"), T, 0, null),
-                new RunEvent.Started("fork-1", fan, Payload.text("dawn"), T, 5, new Lineage("run-1", 4, true)),
+                new RunEvent.Started("fork-1", fan, Payload.text("dawn"), T, 5,
+                        Optional.of(new Lineage("run-1", 4, true))),
                 new RunEvent.PredictionStarted("run-1", 0, "painter", ModelId.parse("sim:painter"),
                         Payload.text("a red circle"), T, 0),
                 new RunEvent.PredictionStarted("run-1", 1, "describer", ModelId.parse("sim:describer"), image(1), T, 3),

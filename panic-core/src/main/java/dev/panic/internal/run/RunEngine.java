@@ -238,7 +238,8 @@ public final class RunEngine implements Run {
 
     /** Announces the run and schedules its first step. */
     void begin() {
-        events.publish(new RunEvent.Started(id, config.network(), spec.input(), sessionStart, firstSequence, parent));
+        events.publish(new RunEvent.Started(id, config.network(), spec.input(), sessionStart, firstSequence,
+                Optional.ofNullable(parent)));
         actor.execute(() -> {
             followTimeLimit();
             advance();
