@@ -2,6 +2,7 @@ package dev.panic;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a run tells a frontend as it goes, in order: {@link Started}; then per step a
@@ -38,10 +39,14 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.PredictionSt
      * @param at            when it started (or was resumed)
      * @param firstSequence the sequence of the first prediction it will make now: 0 for a new run,
      *                      more for a resumed run, a fork or a branch
-     * @param parent        where a fork or branch came from, or null
+     * @param parent        where a fork or branch came from; empty for a run started from scratch
      */
-    record Started(String runId, Network network, Payload input, Instant at, int firstSequence, Lineage parent)
-            implements RunEvent {
+    record Started(String runId, Network network, Payload input, Instant at, int firstSequence,
+                   Optional<Lineage> parent) implements RunEvent {
+        /** Stores a {@code null} parent as empty. */
+        public Started {
+            parent = parent == null ? Optional.empty() : parent;
+        }
     }
 
     /**

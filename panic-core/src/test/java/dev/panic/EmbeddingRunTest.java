@@ -148,7 +148,7 @@ class EmbeddingRunTest {
         assertThat(run.await(WAIT)).isTrue();
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("big");
-        assertThat(run.stopReason().orElseThrow().sequence()).isZero();
+        assertThat(run.stopReason().orElseThrow().sequence()).hasValue(0);
         assertThat(run.predictions()).singleElement().satisfies(p -> assertThat(p.embeddings()).containsKey("slow"));
         assertThat(m.gated.calls.get(1)).isCancelled();
         assertThat(m.events).filteredOn(e -> e instanceof RunEvent.PredictionMade).hasSize(1);
@@ -171,12 +171,12 @@ class EmbeddingRunTest {
 
         // then: the run is what it would have been step by step
         assertThat(run.await(WAIT)).isTrue();
-        assertThat(run.stopReason().orElseThrow().sequence()).isZero();
+        assertThat(run.stopReason().orElseThrow().sequence()).hasValue(0);
         assertThat(run.predictions()).hasSize(1);
         assertThat(embedding1).isCancelled();
         assertThat(m.gated.calls).hasSize(2);
         assertThat(store.read(run.id()).predictions()).hasSize(1);
-        assertThat(store.read(run.id()).info().stopReason().rule()).isEqualTo("big");
+        assertThat(store.read(run.id()).info().stopReason().orElseThrow().rule()).isEqualTo("big");
     }
 
     @Test

@@ -47,7 +47,7 @@ class JudgeRuleTest {
 
         // then: the picture is judged "no", the caption that names it all "yes"
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("judge");
-        assertThat(run.stopReason().orElseThrow().sequence()).isEqualTo(1);
+        assertThat(run.stopReason().orElseThrow().sequence()).hasValue(1);
         assertThat(run.predictions()).extracting(p -> p.verdicts().get(0).stop()).containsExactly(false, true);
         assertThat(run.predictions().get(1).verdicts().get(0).answer()).startsWith("yes");
         assertThat(run.predictions().get(0).verdicts().get(0).judge()).isEqualTo(ModelId.parse("sim:judge"));

@@ -68,7 +68,7 @@ class RunTest {
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(reason.rule()).isEqualTo("exact-repeat");
-        assertThat(reason.sequence()).isEqualTo(2);
+        assertThat(reason.sequence()).hasValue(2);
         assertThat(reason.patternStart()).hasValue(0);
         assertThat(reason.period()).hasValue(2);
         assertThat(reason.message()).isEqualTo("output 2 repeats output 0 exactly: a loop of period 2");
@@ -100,7 +100,7 @@ class RunTest {
         Run run = Run.builder(Network.of(a, b), Payload.text("x")).stopWhen(StopRule.exactRepeat())
                 .maxSteps(50).start().await();
 
-        assertThat(run.stopReason().orElseThrow().sequence()).isEqualTo(2);
+        assertThat(run.stopReason().orElseThrow().sequence()).hasValue(2);
         assertThat(run.stopReason().orElseThrow().patternStart()).hasValue(0);
     }
 
@@ -294,7 +294,7 @@ class RunTest {
         assertThat(run.predictions()).hasSize(8);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("max-steps");
         assertThat(run.observations()).singleElement()
-                .satisfies(o -> assertThat(o.sequence()).isEqualTo(2))
+                .satisfies(o -> assertThat(o.sequence()).hasValue(2))
                 .satisfies(o -> assertThat(o.period()).hasValue(2));
         assertThat(events).filteredOn(e -> e instanceof RunEvent.Observed).hasSize(1);
         assertThat(run.info().observations()).isEqualTo(run.observations());

@@ -82,7 +82,7 @@ public final class AnalysisCost {
                     s.matrix().size(), s.matrix().size(), s.matrix().sampled(), s.decay().amplitude(),
                     s.decay().rate(), s.decay().floor());
             last.events().forEach(e -> System.out.printf(Locale.ROOT, "    event: %s at %,d (from %s, period %s)%n",
-                    e.rule(), e.sequence(), e.patternStart().isPresent() ? e.patternStart().getAsInt() : "-",
+                    e.rule(), e.sequence().orElseThrow(), e.patternStart().isPresent() ? e.patternStart().getAsInt() : "-",
                     e.period().isPresent() ? e.period().getAsInt() : "-"));
         }
     }

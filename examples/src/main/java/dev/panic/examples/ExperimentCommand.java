@@ -180,8 +180,8 @@ final class ExperimentCommand implements Runnable {
             @Override
             public void finished(PlannedRun run, RunInfo info) {
                 console.line(String.format(Locale.ROOT, "finished %s: %s after %d predictions%s, $%.4f", run.id(),
-                        info.status().name().toLowerCase(Locale.ROOT), info.predictions(), info.stopReason() == null ? ""
-                                : " (" + info.stopReason().rule() + ")", info.costUsd()));
+                        info.status().name().toLowerCase(Locale.ROOT), info.predictions(), info.stopReason()
+                                .map(r -> " (" + r.rule() + ")").orElse(""), info.costUsd()));
             }
 
             @Override

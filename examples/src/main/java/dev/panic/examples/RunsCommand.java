@@ -60,7 +60,7 @@ final class RunsCommand implements Callable<Integer> {
         }
         console.line(String.format(Locale.ROOT, "%-34s %-11s %5s  %s", "RUN", "STATUS", "STEPS", "ENDED BECAUSE"));
         for (RunInfo info : infos.values()) {
-            if (info.parent() == null || !infos.containsKey(info.parent().runId())) {
+            if (info.parent().filter(l -> infos.containsKey(l.runId())).isEmpty()) {
                 print(info, 0, infos, children);
             }
         }
@@ -73,11 +73,11 @@ final class RunsCommand implements Callable<Integer> {
     private void print(RunInfo info, int depth, Map<String, RunInfo> infos, Map<String, List<String>> children) {
         String name = "  ".repeat(depth) + (depth > 0 ? "└ " : "") + info.id();
         String status = info.status().name().toLowerCase(Locale.ROOT);
-        StopReason r = info.stopReason();
+        StopReason r = info.stopReason().orElse(null);
         String why = r == null ? (info.status().isFinal() ? "its process stopped before saving its end; resume it"
                 : "still running") : r.message() + " (" + r.rule() + ")";
-        if (info.parent() != null) {
-            why = "from " + info.parent().runId() + " #" + info.parent().sequence() + "; " + why;
+        if (info.parent().isPresent()) {
+            why = "from " + info.parent().get().runId() + " #" + info.parent().get().sequence() + "; " + why;
         }
         console.line(String.format(Locale.ROOT, "%-34s %-11s %5d  %s", name, status, info.predictions(), why));
         for (String child : children.getOrDefault(info.id(), List.of())) {

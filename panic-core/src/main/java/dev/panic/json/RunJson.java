@@ -186,9 +186,7 @@ public final class RunJson {
             n.set("input", payload(s.input(), run));
             n.put("at", s.at().toString());
             n.put("first_sequence", s.firstSequence());
-            if (s.parent() != null) {
-                n.set("parent", lineage(s.parent()));
-            }
+            s.parent().ifPresent(l -> n.set("parent", lineage(l)));
         } else if (event instanceof RunEvent.PredictionStarted s) {
             n.put("sequence", s.sequence());
             n.put("node", s.node());
@@ -308,7 +306,7 @@ public final class RunJson {
                     return new RunEvent.Started(run, network(required(n, "network")),
                             CODEC.decodePayload(required(n, "input"), "input", media), requiredInstant(n, "at"),
                             requiredInt(n, "first_sequence"),
-                            isAbsent(n.get("parent")) ? null : lineage(n.get("parent")));
+                            isAbsent(n.get("parent")) ? Optional.empty() : Optional.of(lineage(n.get("parent"))));
                 case "prediction_started":
                     return new RunEvent.PredictionStarted(run, requiredInt(n, "sequence"), requiredText(n, "node"),
                             ModelId.parse(requiredText(n, "model")),

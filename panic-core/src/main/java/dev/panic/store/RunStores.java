@@ -1,5 +1,6 @@
 package dev.panic.store;
 
+import dev.panic.Lineage;
 import dev.panic.RunStore;
 
 import dev.panic.Prediction;
@@ -178,7 +179,7 @@ public final class RunStores {
                 break;
             }
             chain.add(info);
-            next = info.parent() == null ? null : info.parent().runId();
+            next = info.parent().map(Lineage::runId).orElse(null);
         }
         for (int i = chain.size() - 1; i >= 0; i--) {
             ordered.put(chain.get(i).id(), chain.get(i));
@@ -186,7 +187,7 @@ public final class RunStores {
     }
 
     private static void copyRun(RunStore from, RunStore to, RunInfo info, List<String> warnings) {
-        int own = info.parent() == null ? 0 : info.parent().sequence() + 1;
+        int own = info.parent().map(l -> l.sequence() + 1).orElse(0);
         RunInfo snapshot = info.status() == RunStatus.INTERRUPTED || !info.status().isFinal()
                 ? info.withStatus(RunStatus.RUNNING) : info;
         int written = 0;

@@ -112,7 +112,7 @@ class AnalyzerTest {
             assertThat(e.period()).hasValue(2);
         });
         assertThat(a.event("drift")).hasValueSatisfying(e -> assertThat(e.message()).contains("t:describe"));
-        assertThat(a.events()).extracting(StopReason::sequence).isSorted();
+        assertThat(a.events()).extracting(e -> e.sequence().getAsInt()).isSorted();
         SeriesAnalysis texts = a.series(Modality.TEXT, "txt").orElseThrow();
         assertThat(texts.decay().rate()).isPositive();
         assertThat(texts.decay().floor()).isLessThan(0.5);

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -102,7 +103,8 @@ class RunJsonTest {
                 "no answer within PT1M"), 0);
         return List.of(
                 new RunEvent.Started("run-1", net, Payload.text("a red circle"), T, 0, null),
-                new RunEvent.Started("fork-1", fan, Payload.text("dawn"), T, 5, new Lineage("run-1", 4, true)),
+                new RunEvent.Started("fork-1", fan, Payload.text("dawn"), T, 5,
+                        Optional.of(new Lineage("run-1", 4, true))),
                 new RunEvent.PredictionStarted("run-1", 0, "painter", ModelId.parse("sim:painter"),
                         Payload.text("a red circle"), T, 0),
                 new RunEvent.PredictionStarted("run-1", 1, "describer", ModelId.parse("sim:describer"), image(1), T, 3),
@@ -243,6 +245,21 @@ class RunJsonTest {
             }
         }
         assertThat(types).contains("started", "prediction_started", "prediction_made", "measured", "finished");
+    }
+
+    @Test
+    void should_keep_minus_one_on_the_wire_for_a_reason_before_any_prediction() {
+        RunEvent before = new RunEvent.Finished("run-1", RunStatus.STOPPED,
+                StopReason.of("stop", "stopped on request", OptionalInt.empty()), T);
+
+        String text = json.write(before);
+
+        assertThat(text).contains("\"sequence\":-1");
+        RunEvent.Finished back = (RunEvent.Finished) json.readEvent(text);
+        assertThat(back.reason().sequence()).isEmpty();
+        assertThat(back).isEqualTo(before);
+        assertThatThrownBy(() -> StopReason.of("stop", "stopped on request", -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leave it empty");
     }
 
     @Test

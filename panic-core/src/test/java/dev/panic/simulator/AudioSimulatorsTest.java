@@ -86,7 +86,7 @@ class AudioSimulatorsTest {
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("exact-repeat");
         assertThat(reason.period()).hasValue(2);
-        assertThat(reason.sequence()).isLessThanOrEqualTo(4);
+        assertThat(reason.sequence().getAsInt()).isLessThanOrEqualTo(4);
     }
 
     @Test

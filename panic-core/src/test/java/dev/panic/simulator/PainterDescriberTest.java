@@ -153,7 +153,7 @@ class PainterDescriberTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.stopReason().orElseThrow().rule()).isEqualTo("exact-repeat");
         assertThat(run.stopReason().orElseThrow().period()).hasValue(2);
-        assertThat(run.stopReason().orElseThrow().sequence()).isLessThanOrEqualTo(6);
+        assertThat(run.stopReason().orElseThrow().sequence().getAsInt()).isLessThanOrEqualTo(6);
         assertThat(SimTesting.text(run.predictions().get(0).output()))
                 .contains("purple").contains("white stripe at the top right").endsWith("on an orange background");
     }
@@ -203,7 +203,7 @@ class PainterDescriberTest {
         StopReason reason = run.stopReason().orElseThrow();
         assertThat(reason.rule()).isEqualTo("exact-repeat");
         assertThat(reason.period()).as("a fixed point of the two-model network").hasValue(2);
-        assertThat(reason.sequence()).as("within a few steps").isLessThanOrEqualTo(5);
+        assertThat(reason.sequence().getAsInt()).as("within a few steps").isLessThanOrEqualTo(5);
         String lastDescription = run.predictions().stream().map(Prediction::output)
                 .filter(o -> o instanceof Payload.Text).map(SimTesting::text)
                 .reduce((a, b) -> b).orElseThrow();

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Small builders shared by the store tests, and by the stores of other modules through the test jar. */
 public final class Fixtures {
@@ -31,15 +33,16 @@ public final class Fixtures {
 
     public static RunInfo completed(String runId, Payload initialInput, Instant startedAt, int predictions) {
         return info(runId, List.of(PAINTER, DESCRIBER), initialInput, RunStatus.COMPLETED,
-                StopReason.of("max-steps", "reached " + predictions + " steps", predictions - 1), startedAt,
+                StopReason.of("max-steps", "reached " + predictions + " steps",
+                        predictions == 0 ? OptionalInt.empty() : OptionalInt.of(predictions - 1)), startedAt,
                 startedAt.plusSeconds(60), predictions, List.of());
     }
 
     /** A run of a ring of these models, with no rules: what a store needs to know of a run. */
     public static RunInfo info(String runId, List<ModelId> network, Payload initialInput, RunStatus status, StopReason reason,
                         Instant startedAt, Instant finishedAt, int predictions, List<StopReason> observations) {
-        return new RunInfo(runId, ringSpec(network, initialInput), status, reason, startedAt, finishedAt, predictions,
-                observations, null, 0);
+        return new RunInfo(runId, ringSpec(network, initialInput), status, Optional.ofNullable(reason), startedAt,
+                Optional.ofNullable(finishedAt), predictions, observations, null, 0);
     }
 
     public static RunSpec ringSpec(List<ModelId> network, Payload input) {

@@ -41,6 +41,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -119,7 +121,7 @@ public abstract class RunStoreContract {
                 ok(id, 2, Payload.text("a circle"), sound),
                 failed(id, 3, sound));
         RunInfo finalInfo = Fixtures.info(id, List.of(Fixtures.PAINTER, Fixtures.DESCRIBER), start, RunStatus.FAILED,
-                new StopReason("error", "model failed at step 3", 3, null, null, null), T0, T0.plusSeconds(9), 4,
+                new StopReason("error", "model failed at step 3", OptionalInt.of(3), null, null, null), T0, T0.plusSeconds(9), 4,
                 List.of(StopReason.pattern("exact-repeat", "output 2 repeats output 0", 2, 0, 2),
                         StopReason.pattern("embedding-similarity", "close", 3, 1, 1, 0.987654321)));
 
@@ -392,7 +394,8 @@ public abstract class RunStoreContract {
             r.append(ok("q1", 0, Payload.text("x"), image(3)), true);
         }
         RunInfo fork = new RunInfo("f1", completed("f1", Payload.text("x"), T0, 1).spec(), RunStatus.COMPLETED,
-                null, T0.plusSeconds(2), T0.plusSeconds(2), 1, List.of(), new Lineage("p1", 0, false), 0);
+                null, T0.plusSeconds(2), Optional.of(T0.plusSeconds(2)), 1, List.of(),
+                Optional.of(new Lineage("p1", 0, false)), 0);
         store.create(fork).close();
         RunStore.Recorder live = store.create(running("w1", Payload.text("y"), T0.plusSeconds(3)));
 
@@ -670,7 +673,7 @@ public abstract class RunStoreContract {
     protected static RunInfo forked(String runId, String parent, int at, Instant startedAt) {
         RunInfo base = running(runId, Payload.text("x"), startedAt);
         return new RunInfo(runId, base.spec(), RunStatus.RUNNING, null, startedAt, null, at + 1, List.of(),
-                new Lineage(parent, at, false), 0);
+                Optional.of(new Lineage(parent, at, false)), 0);
     }
 
     private static int[] rawBits(float[] v) {

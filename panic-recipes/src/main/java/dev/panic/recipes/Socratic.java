@@ -234,7 +234,7 @@ public final class Socratic {
                 : imageEmbedder != null ? "the highest image-to-intent score (" + imageEmbedder.id() + ")"
                 : textEmbedder != null ? "the highest caption-to-intent score (" + textEmbedder.id() + ")"
                 : "the last picture (no embedder to score with)";
-        StopReason reason = run.info().stopReason();
+        StopReason reason = run.info().stopReason().orElse(null);
         Verdict last = cycles.isEmpty() ? null : cycles.get(cycles.size() - 1).verdict().orElse(null);
         if (last != null && last.stop() && reason != null && !reason.rule().equals(last.rule())) {
             // The cycle limit and the judge's yes came with the same caption: the loop reached its mark.

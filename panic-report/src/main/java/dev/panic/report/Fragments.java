@@ -104,12 +104,16 @@ public final class Fragments {
                 }
             }
             for (StopReason e : analysis.events()) {
-                int start = e.patternStart().orElse(e.sequence());
-                if (start < e.sequence()) {
+                if (e.sequence().isEmpty()) {
+                    continue; // before any output: no output to badge
+                }
+                int at = e.sequence().getAsInt();
+                int start = e.patternStart().orElse(at);
+                if (start < at) {
                     badges.computeIfAbsent(start, k -> new ArrayList<>())
                             .add(new String[] {e.rule(), e.rule() + " begins", e.message()});
                 }
-                badges.computeIfAbsent(e.sequence(), k -> new ArrayList<>())
+                badges.computeIfAbsent(at, k -> new ArrayList<>())
                         .add(new String[] {e.rule(), e.rule() + " found", e.message()});
             }
         }

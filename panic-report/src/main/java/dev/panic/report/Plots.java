@@ -242,7 +242,7 @@ public final class Plots {
             }
         }
         for (StopReason e : events) {
-            maxX = Math.max(maxX, e.sequence());
+            maxX = Math.max(maxX, e.sequence().orElse(0));
         }
         // From 0 when the curves go low, so that heights compare; zoomed in when they all stay high
         // (a loop that settles at once), so that 0.99 and 1 do not draw as one line.
@@ -294,12 +294,16 @@ public final class Plots {
         List<Runnable> labels = new ArrayList<>();
         int e = 0;
         for (StopReason ev : events) {
+            if (ev.sequence().isEmpty()) {
+                continue; // before any output: nowhere on the x axis
+            }
+            int at = ev.sequence().getAsInt();
             String colour = EVENT_COLOURS.getOrDefault(ev.rule(), "#495057");
-            double px = x.applyAsDouble(ev.sequence());
-            String tip = ev.rule() + " at output " + ev.sequence() + ": " + ev.message();
+            double px = x.applyAsDouble(at);
+            String tip = ev.rule() + " at output " + at + ": " + ev.message();
             svg.group("class=\"event\" data-rule=\"" + Html.escape(ev.rule()) + "\"");
-            int start = ev.patternStart().orElse(ev.sequence());
-            if (start < ev.sequence()) {
+            int start = ev.patternStart().orElse(at);
+            if (start < at) {
                 double ps = x.applyAsDouble(start);
                 svg.rect(ps, top, px - ps, plotH, "fill=\"" + colour + "\" fill-opacity=\"0.08\"", tip);
             }
@@ -307,7 +311,7 @@ public final class Plots {
             svg.end();
             boolean right = px > LEFT + plotW * 0.8;
             double ly = top + 13 + (e % 3) * 14;
-            labels.add(() -> svg.text(px + (right ? -4 : 4), ly, ev.rule() + " @" + ev.sequence(),
+            labels.add(() -> svg.text(px + (right ? -4 : 4), ly, ev.rule() + " @" + at,
                     right ? "end" : "start", "font-size=\"11\" fill=\"" + colour + "\" stroke=\"#fff\" "
                             + "stroke-width=\"3\" paint-order=\"stroke\""));
             e++;

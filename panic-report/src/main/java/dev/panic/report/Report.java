@@ -147,10 +147,10 @@ public final class Report {
         b.append("<section class=\"facts\">");
         fact(b, "status", "<span class=\"status status-" + Html.escape(String.valueOf(info.status()).toLowerCase())
                 + "\">" + Html.escape(String.valueOf(info.status())) + "</span>");
-        fact(b, "stopped by", info.stopReason() == null ? "—" : Html.escape(info.stopReason().rule()));
+        fact(b, "stopped by", info.stopReason().map(r -> Html.escape(r.rule())).orElse("—"));
         fact(b, "outputs", ps.size() + (failed > 0 ? " <small>(" + failed + " failed)</small>" : ""));
-        fact(b, "duration", info.finishedAt() == null ? "running"
-                : Fragments.duration(Duration.between(info.startedAt(), info.finishedAt())));
+        fact(b, "duration", info.finishedAt()
+                .map(end -> Fragments.duration(Duration.between(info.startedAt(), end))).orElse("running"));
         fact(b, "cost", cost(ps));
         fact(b, "patterns found", analysis.events().isEmpty() ? "none"
                 : Html.escape(analysis.events().stream().map(StopReason::rule).distinct()
@@ -171,9 +171,9 @@ public final class Report {
         row(b, "initial input", "<div class=\"input\">" + Fragments.payload(info.initialInput(), thumbnailSize)
                 + "</div>");
         row(b, "status", Html.escape(String.valueOf(info.status())));
-        row(b, "stop reason", info.stopReason() == null ? "—" : reason(info.stopReason()));
+        row(b, "stop reason", info.stopReason().map(Report::reason).orElse("—"));
         row(b, "started", TIME.format(info.startedAt()));
-        row(b, "finished", info.finishedAt() == null ? "—" : TIME.format(info.finishedAt()));
+        row(b, "finished", info.finishedAt().map(TIME::format).orElse("—"));
         row(b, "predictions", String.valueOf(run.predictions().size()));
         if (!info.observations().isEmpty()) {
             row(b, "observations", "<ul>" + info.observations().stream().map(o -> "<li>" + reason(o) + "</li>")
@@ -341,9 +341,14 @@ public final class Report {
 
     /** A stop reason or detector event in one line, with where its pattern began. */
     static String reason(StopReason r) {
-        StringBuilder s = new StringBuilder("<strong>").append(Html.escape(r.rule())).append("</strong> at output ")
-                .append("<a href=\"#output-").append(r.sequence()).append("\">").append(r.sequence()).append("</a>: ")
-                .append(Html.escape(r.message()));
+        StringBuilder s = new StringBuilder("<strong>").append(Html.escape(r.rule())).append("</strong> ");
+        if (r.sequence().isPresent()) {
+            int at = r.sequence().getAsInt();
+            s.append("at output <a href=\"#output-").append(at).append("\">").append(at).append("</a>: ");
+        } else {
+            s.append("before any output: ");
+        }
+        s.append(Html.escape(r.message()));
         List<String> more = new ArrayList<>();
         r.patternStart().ifPresent(v -> more.add("pattern from output " + v));
         r.period().ifPresent(v -> more.add("period " + v));

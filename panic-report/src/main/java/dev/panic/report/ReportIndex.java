@@ -212,9 +212,8 @@ public final class ReportIndex {
                     .append("</td><td>").append(Report.network(info.network())).append("</td><td>")
                     .append(Html.escape(info.initialInput().summary(60))).append("</td><td>")
                     .append(Html.escape(String.valueOf(info.status()))).append("</td><td>").append(ps.size())
-                    .append("</td><td>").append(info.stopReason() == null ? "—"
-                            : "<span title=\"" + Html.escape(info.stopReason().message()) + "\">"
-                            + Html.escape(info.stopReason().rule()) + "</span>")
+                    .append("</td><td>").append(info.stopReason().map(why -> "<span title=\""
+                            + Html.escape(why.message()) + "\">" + Html.escape(why.rule()) + "</span>").orElse("—"))
                     .append("</td><td>").append(ended)
                     .append("</td></tr>");
         }

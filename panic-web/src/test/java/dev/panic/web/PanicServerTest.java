@@ -261,7 +261,7 @@ class PanicServerTest {
         assertThat(forked.statusCode()).as(forked.body()).isEqualTo(201);
         String fork = JSON.readTree(forked.body()).get("id").asText();
         events(fork, null);
-        assertThat(store.info(fork).parent().runId()).isEqualTo(id);
+        assertThat(store.info(fork).parent().orElseThrow().runId()).isEqualTo(id);
 
         HttpResponse<String> refused = delete("/api/runs/" + id);
         assertThat(refused.statusCode()).isEqualTo(400);

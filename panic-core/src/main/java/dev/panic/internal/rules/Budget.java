@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a run has spent, and whether the next call may be made: see {@link StopRule#budget(double, Map)}.
@@ -22,7 +23,7 @@ final class Budget implements StopRule.BeforeCall {
     private final Map<String, Double> prices;
     private final Map<String, Double> lastCost = new HashMap<>();
     private double spent;
-    private int lastSequence = -1;
+    private OptionalInt lastSequence = OptionalInt.empty();
 
     Budget(double usd, Map<String, Double> prices) {
         this.usd = usd;
@@ -35,7 +36,7 @@ final class Budget implements StopRule.BeforeCall {
             spent += cost;
             lastCost.put(p.modelId().toString(), cost);
         });
-        lastSequence = p.sequence();
+        lastSequence = OptionalInt.of(p.sequence());
         return Optional.empty();
     }
 

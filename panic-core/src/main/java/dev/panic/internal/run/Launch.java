@@ -38,6 +38,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
@@ -467,7 +468,7 @@ public final class Launch {
                     provenance(config.network(), embedders)));
             Family family = family(r, info.id(), store, spec);
             family.join();
-            return RunEngine.start(new RunEngine.Start(info.id(), spec, info.parent(), config, observe, embedders,
+            return RunEngine.start(new RunEngine.Start(info.id(), spec, info.parent().orElse(null), config, observe, embedders,
                     spec.embeddingTimeout(), spec.forever(), r.clock, info.startedAt(), family, recorder, models,
                     resumed, tracker, injectionsUsedOnResume(config, changes), replay.ownCost,
                     provenance(config.network(), embedders)), book, texts);
@@ -606,13 +607,14 @@ public final class Launch {
         SimilarityTracker tracker = new SimilarityTracker();
         TextWindows texts = new TextWindows();
         Replay replay = replay(store.predictions(lineage.runId(), 0), lineage.sequence(), book, tracker, texts);
-        List<StopReason> observations = parentObservations.stream().filter(o -> o.sequence() <= lineage.sequence())
+        List<StopReason> observations = parentObservations.stream().filter(o -> o.sequence().isEmpty()
+                        || o.sequence().getAsInt() <= lineage.sequence())
                 .toList();
         RunEngine.Resumed resumed = toNode != null
                 ? RunEngine.Resumed.of(replay.size, List.copyOf(replay.recent), toNode, at.output(), 0, observations)
                 : resumed(replay, config.network(), spec.input(), 0, observations);
         RunInfo info = new RunInfo(id, spec, RunStatus.RUNNING, null, startedAt, null, replay.size, observations,
-                lineage, 0, 0, provenance(config.network(), embedders));
+                Optional.of(lineage), 0, 0, provenance(config.network(), embedders));
         RunStore.Recorder recorder = store.create(info);
         if (joinFamily) {
             family.join();

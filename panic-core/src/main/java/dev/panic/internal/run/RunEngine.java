@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -237,7 +238,8 @@ public final class RunEngine implements Run {
 
     /** Announces the run and schedules its first step. */
     void begin() {
-        events.publish(new RunEvent.Started(id, config.network(), spec.input(), sessionStart, firstSequence, parent));
+        events.publish(new RunEvent.Started(id, config.network(), spec.input(), sessionStart, firstSequence,
+                Optional.ofNullable(parent)));
         actor.execute(() -> {
             followTimeLimit();
             advance();
@@ -848,9 +850,11 @@ public final class RunEngine implements Run {
 
     // ---------------------------------------------------------------- what others read
 
-    private int lastSequence() {
+    /** The last prediction's sequence; empty before the first prediction of a root run. */
+    private OptionalInt lastSequence() {
         Prediction last = history.last();
-        return last == null ? firstSequence - 1 : last.sequence();
+        int sequence = last == null ? firstSequence - 1 : last.sequence();
+        return sequence < 0 ? OptionalInt.empty() : OptionalInt.of(sequence);
     }
 
     private Duration elapsed() {
@@ -943,7 +947,8 @@ public final class RunEngine implements Run {
         synchronized (keeping) {
             cost = spent;
         }
-        return new RunInfo(id, spec, s, stopReason, startedAt, finishedAt, history.size(), observations(), parent,
+        return new RunInfo(id, spec, s, Optional.ofNullable(stopReason), startedAt, Optional.ofNullable(finishedAt),
+                history.size(), observations(), Optional.ofNullable(parent),
                 config.revision(), cost, provenance);
     }
 

@@ -160,14 +160,14 @@ public final class DirectoryRunStore extends TrajectoryStore {
         if (info == null) {
             throw new ValidationException("cannot create a run from a null run info");
         }
-        List<Path> ancestors = info.parent() == null ? List.of() : ancestorDirs(info.parent().runId());
+        List<Path> ancestors = info.parent().map(l -> ancestorDirs(l.runId())).orElse(List.of());
         return RunFolderRecorder.create(codec, root, info, ancestors);
     }
 
     @Override
     public Recorder resume(String runId) {
         RunInfo info = info(runId);
-        List<Path> ancestors = info.parent() == null ? List.of() : ancestorDirs(info.parent().runId());
+        List<Path> ancestors = info.parent().map(l -> ancestorDirs(l.runId())).orElse(List.of());
         return RunFolderRecorder.resume(codec, folder(runId), runId, info.spec().durability(), ancestors);
     }
 
@@ -243,7 +243,7 @@ public final class DirectoryRunStore extends TrajectoryStore {
 
     @Override
     protected Stream<Prediction> ownPredictions(RunInfo info, int ownFrom, int to, Consumer<String> warnings) {
-        Lineage parent = info.parent();
+        Lineage parent = info.parent().orElse(null);
         Path runDir = folder(info.id());
         List<Path> ancestors = parent == null ? List.of() : ancestorDirs(parent.runId());
         IntFunction<String> nodeOf = ringNodes(info.spec());
@@ -295,7 +295,7 @@ public final class DirectoryRunStore extends TrajectoryStore {
     }
 
     private List<Path> ancestorDirsOf(String runId) {
-        Lineage parent = info(runId).parent();
+        Lineage parent = info(runId).parent().orElse(null);
         return parent == null ? List.of() : ancestorDirs(parent.runId());
     }
 

@@ -104,20 +104,18 @@ public final class JsonCodec {
         info.network().forEach(id -> network.add(id.toString()));
         n.set("initial_input", encodePayload(info.initialInput(), media));
         n.put("status", info.status().name());
-        if (info.stopReason() != null) {
-            n.set("stop_reason", encodeStopReason(info.stopReason()));
-        }
+        info.stopReason().ifPresent(r -> n.set("stop_reason", encodeStopReason(r)));
         putInstant(n, "started_at", info.startedAt());
-        putInstant(n, "finished_at", info.finishedAt());
+        putInstant(n, "finished_at", info.finishedAt().orElse(null));
         n.put("prediction_count", info.predictions());
         ArrayNode observations = n.putArray("observations");
         info.observations().forEach(o -> observations.add(encodeStopReason(o)));
-        if (info.parent() != null) {
+        info.parent().ifPresent(l -> {
             ObjectNode parent = n.putObject("parent");
-            parent.put("run_id", info.parent().runId());
-            parent.put("sequence", info.parent().sequence());
-            parent.put("branch", info.parent().branch());
-        }
+            parent.put("run_id", l.runId());
+            parent.put("sequence", l.sequence());
+            parent.put("branch", l.branch());
+        });
         n.put("revision", info.revision());
         if (info.costUsd() != 0) {
             n.put("cost_usd", info.costUsd());
@@ -181,8 +179,9 @@ public final class JsonCodec {
         }
         JsonNode cost = n.get("cost_usd");
         return new RunInfo(requiredText(n, "id"), spec, status == null ? RunStatus.RUNNING : parseStatus(status),
-                stopReason, optionalInstant(n, "started_at"), optionalInstant(n, "finished_at"),
-                requiredInt(n, "prediction_count"), observations, parent, optionalInt(n, "revision", 0),
+                Optional.ofNullable(stopReason), optionalInstant(n, "started_at"),
+                Optional.ofNullable(optionalInstant(n, "finished_at")), requiredInt(n, "prediction_count"), observations,
+                Optional.ofNullable(parent), optionalInt(n, "revision", 0),
                 isAbsent(cost) ? 0 : number(cost, "cost_usd"), decodeProvenance(n.get("provenance")));
     }
 
@@ -817,7 +816,7 @@ public final class JsonCodec {
         ObjectNode n = mapper.createObjectNode();
         n.put("rule", r.rule());
         n.put("message", r.message());
-        n.put("sequence", r.sequence());
+        n.put("sequence", r.sequence().orElse(-1)); // the stored form keeps -1 for "before any prediction"
         r.patternStart().ifPresent(v -> n.put("pattern_start", v));
         r.period().ifPresent(v -> n.put("period", v));
         r.similarity().ifPresent(v -> n.put("similarity", v));
@@ -864,7 +863,9 @@ public final class JsonCodec {
 
     public static StopReason decodeStopReason(JsonNode n) {
         requireObject(n, "stop reason");
-        return new StopReason(optionalText(n, "rule"), optionalText(n, "message"), requiredInt(n, "sequence"),
+        int sequence = requiredInt(n, "sequence");
+        return new StopReason(optionalText(n, "rule"), optionalText(n, "message"),
+                sequence < 0 ? OptionalInt.empty() : OptionalInt.of(sequence),
                 optionalInt(n, "pattern_start"), optionalInt(n, "period"), optionalNumber(n, "similarity"));
     }
 

@@ -1,6 +1,7 @@
 package dev.panic.internal.store;
 
 import dev.panic.Embedding;
+import dev.panic.Lineage;
 import dev.panic.Prediction;
 import dev.panic.Revision;
 import dev.panic.RunInfo;
@@ -83,13 +84,14 @@ public final class MemoryRunStore implements RunStore {
     private void collect(String runId, int from, int to, List<Prediction> out, List<String> warnings) {
         Saved s = saved(runId);
         int own = 0;
-        if (s.info.parent() != null) {
-            own = s.info.parent().sequence() + 1;
-            if (from <= s.info.parent().sequence()) {
-                if (runs.containsKey(s.info.parent().runId())) {
-                    collect(s.info.parent().runId(), from, Math.min(to, s.info.parent().sequence()), out, warnings);
+        if (s.info.parent().isPresent()) {
+            Lineage parent = s.info.parent().get();
+            own = parent.sequence() + 1;
+            if (from <= parent.sequence()) {
+                if (runs.containsKey(parent.runId())) {
+                    collect(parent.runId(), from, Math.min(to, parent.sequence()), out, warnings);
                 } else {
-                    warnings.add("the parent run '" + s.info.parent().runId() + "' is not in this store");
+                    warnings.add("the parent run '" + parent.runId() + "' is not in this store");
                 }
             }
         }
@@ -115,7 +117,7 @@ public final class MemoryRunStore implements RunStore {
         saved(runId);
         List<String> out = new ArrayList<>();
         runs.forEach((id, s) -> {
-            if (s.info.parent() != null && s.info.parent().runId().equals(runId)) {
+            if (s.info.parent().filter(l -> l.runId().equals(runId)).isPresent()) {
                 out.add(id);
             }
         });

@@ -33,7 +33,7 @@ public abstract class TrajectoryStore implements RunStore {
      * point first (read through the parent, recursively), then its own. Close the stream.
      */
     protected final Stream<Prediction> trajectory(RunInfo info, int from, int to, Consumer<String> warnings) {
-        Lineage parent = info.parent();
+        Lineage parent = info.parent().orElse(null);
         int ownFrom = Math.max(from, parent == null ? 0 : parent.sequence() + 1);
         Stream<Prediction> own = ownPredictions(info, ownFrom, to, warnings);
         if (parent == null || from > parent.sequence()) {

@@ -103,12 +103,10 @@ public final class Views {
                 .append(info.network().stream().map(ModelId::toString).map(Html::escape)
                         .collect(Collectors.joining(" → "))).append(" · <b>").append(info.status()).append("</b> · ")
                 .append(predictions.size()).append(predictions.size() == 1 ? " output" : " outputs");
-        StopReason reason = info.stopReason();
-        if (reason != null) {
-            b.append(" · ").append(Html.escape(reason.rule())).append(": ").append(Html.escape(reason.message()));
-        }
+        info.stopReason().ifPresent(reason -> b.append(" · ").append(Html.escape(reason.rule())).append(": ")
+                .append(Html.escape(reason.message())));
         for (StopReason o : info.observations()) {
-            b.append("<br>observed ").append(Html.escape(o.rule())).append(" at output ").append(o.sequence())
+            b.append("<br>observed ").append(Html.escape(o.rule())).append(where(o))
                     .append(": ").append(Html.escape(o.message()));
         }
         b.append("</div>");
@@ -133,7 +131,7 @@ public final class Views {
                 + "<b>analysis of run ").append(Html.escape(analysis.runId())).append("</b> · ")
                 .append(analysis.predictions()).append(" predictions");
         for (StopReason e : analysis.events()) {
-            b.append("<br>found ").append(Html.escape(e.rule())).append(" at output ").append(e.sequence()).append(": ")
+            b.append("<br>found ").append(Html.escape(e.rule())).append(where(e)).append(": ")
                     .append(Html.escape(e.message()));
         }
         b.append("</div>");
@@ -151,5 +149,10 @@ public final class Views {
         b.append("</div>");
         return html(b.toString(), "analysis of run " + analysis.runId() + ": " + analysis.series().size()
                 + " series, " + analysis.events().size() + " patterns found");
+    }
+
+    /** " at output n", or " before any output" for a reason that fired before the first prediction. */
+    private static String where(StopReason r) {
+        return r.sequence().isPresent() ? " at output " + r.sequence().getAsInt() : " before any output";
     }
 }

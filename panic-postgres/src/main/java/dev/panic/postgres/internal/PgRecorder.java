@@ -164,7 +164,7 @@ final class PgRecorder implements RunStore.Recorder {
                     + " finished_at = ?, info = ?::json WHERE id = ?")) {
                 s.setString(1, info.status().name());
                 s.setTimestamp(2, timestamp(info.startedAt()));
-                s.setTimestamp(3, timestamp(info.finishedAt()));
+                s.setTimestamp(3, timestamp(info.finishedAt().orElse(null)));
                 s.setString(4, encoded.info());
                 s.setString(5, runId);
                 s.executeUpdate();

@@ -113,7 +113,7 @@ public final class PgRunStore extends TrajectoryStore implements AutoCloseable {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO panic_runs (id, parent_id, fork_sequence,"
                         + " branch, status, started_at, finished_at, info, lease_holder, lease_until)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::json, ?, clock_timestamp() + make_interval(secs => ?))")) {
-                    Lineage parent = info.parent();
+                    Lineage parent = info.parent().orElse(null);
                     s.setString(1, runId);
                     s.setString(2, parent == null ? null : parent.runId());
                     if (parent == null) {
@@ -124,7 +124,7 @@ public final class PgRunStore extends TrajectoryStore implements AutoCloseable {
                     s.setBoolean(4, parent != null && parent.branch());
                     s.setString(5, info.status().name());
                     s.setTimestamp(6, PgRecorder.timestamp(info.startedAt()));
-                    s.setTimestamp(7, PgRecorder.timestamp(info.finishedAt()));
+                    s.setTimestamp(7, PgRecorder.timestamp(info.finishedAt().orElse(null)));
                     s.setString(8, encoded.info());
                     s.setString(9, holder);
                     s.setDouble(10, leases.seconds());

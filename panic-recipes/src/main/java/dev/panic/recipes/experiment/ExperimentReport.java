@@ -92,7 +92,7 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
         }
 
         List<Object> cells() {
-            StopReason r = info.stopReason();
+            StopReason r = info.stopReason().orElse(null);
             return java.util.Arrays.asList(run, network, arm, prompt, seed.isPresent() ? (Object) seed.getAsLong() : "",
                     info.status().name().toLowerCase(Locale.ROOT), info.predictions(), r == null ? "" : r.rule(),
                     r == null ? "" : r.message(), pattern.orElse(""), orEmpty(patternStart), orEmpty(patternPeriod),
@@ -187,7 +187,7 @@ public record ExperimentReport(String name, List<RunRow> runs, Map<String, ArmAn
                 warnings.add("run " + info.id() + " could not be analysed: " + ex.getMessage());
                 analysis = null;
             }
-            StopReason pattern = patternOf(info.stopReason(), analysis);
+            StopReason pattern = patternOf(info.stopReason().orElse(null), analysis);
             ArmAnalysis arm = arms.get(group(info, p));
             Optional<SeriesAnalysis> series = analysis == null ? Optional.empty() : analysis.series().stream()
                     .filter(s -> arm == null || s.embedderId().equals(arm.census().embedderId())).findFirst();

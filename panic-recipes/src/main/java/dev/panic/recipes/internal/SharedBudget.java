@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One budget for many runs: every run of an experiment asks it before each call, and it refuses
@@ -68,7 +69,7 @@ public final class SharedBudget implements StopRule {
 
     private final class Share implements StopRule.BeforeCall {
         private double mine;
-        private int lastSequence = -1;
+        private OptionalInt lastSequence = OptionalInt.empty();
 
         @Override
         public Optional<StopReason> afterPrediction(Prediction p, Duration elapsed) {
@@ -83,7 +84,7 @@ public final class SharedBudget implements StopRule {
                     }
                 }
             }
-            lastSequence = p.sequence();
+            lastSequence = OptionalInt.of(p.sequence());
             return Optional.empty();
         }
 

@@ -200,7 +200,7 @@ class ExperimentTest {
         assertThat(stopped.runs().get(experiment.plan().get(1)).status()).isEqualTo(RunStatus.STOPPED);
         assertThat(resumed).containsExactlyInAnyOrderEntriesOf(Map.of("n1.loop.p2.r1", true, "n1.loop.p3.r1", false));
         assertThat(summary.count(RunStatus.COMPLETED)).isEqualTo(3);
-        assertThat(store.info("n1.loop.p1.r1").finishedAt()).isEqualTo(done.finishedAt());
+        assertThat(store.info("n1.loop.p1.r1").finishedAt()).isPresent().isEqualTo(done.finishedAt());
         assertThat(store.read("n1.loop.p2.r1").predictions()).hasSize(12);
         assertThatThrownBy(() -> Experiment.of(parse("""
                 {"networks": [["sim:drifter"]], "prompts": ["other"], "max_steps": 12}"""), platforms).start(dir, null))
@@ -227,8 +227,8 @@ class ExperimentTest {
 
         // then: seven pictures fit, the eighth would overspend
         assertThat(summary.costUsd()).isCloseTo(0.28, Offset.offset(1e-9));
-        assertThat(summary.runs().values()).filteredOn(i -> i != null && i.stopReason().rule().equals("experiment-budget"))
-                .isNotEmpty().allSatisfy(i -> assertThat(i.stopReason().message()).contains("budget of $0.3000"));
+        assertThat(summary.runs().values()).filteredOn(i -> i != null && i.stopReason().orElseThrow().rule().equals("experiment-budget"))
+                .isNotEmpty().allSatisfy(i -> assertThat(i.stopReason().orElseThrow().message()).contains("budget of $0.3000"));
         assertThat(summary.runs().size()).isEqualTo(4);
         assertThat(skipped).allSatisfy(w -> assertThat(w).contains("budget"));
     }

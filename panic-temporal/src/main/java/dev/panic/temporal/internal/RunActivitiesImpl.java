@@ -148,8 +148,8 @@ public final class RunActivitiesImpl implements RunActivities {
     public void finish(String runId, Messages.Finish f) {
         RunStore.Recorder recorder = recorder(runId);
         RunInfo info = store.info(runId);
-        recorder.update(new RunInfo(runId, info.spec(), f.status(), f.reason(), info.startedAt(),
-                Instant.ofEpochMilli(f.finishedAtMillis()), f.predictions(), f.observations(), info.parent(),
+        recorder.update(new RunInfo(runId, info.spec(), f.status(), Optional.ofNullable(f.reason()), info.startedAt(),
+                Optional.of(Instant.ofEpochMilli(f.finishedAtMillis())), f.predictions(), f.observations(), info.parent(),
                 f.revision()));
         held.remove(runId);
         recorder.close();

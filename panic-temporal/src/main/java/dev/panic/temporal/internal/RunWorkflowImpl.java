@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 
@@ -129,10 +130,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
         int steps = 0;
         while (true) {
             if (cancelRequested) {
-                return end(RunStatus.CANCELLED, StopReason.of("cancel", "cancelled on request", sequence - 1));
+                return end(RunStatus.CANCELLED, StopReason.of("cancel", "cancelled on request", before(sequence)));
             }
             if (stopRequested) {
-                return end(RunStatus.STOPPED, StopReason.of("stop", "stopped on request", sequence - 1));
+                return end(RunStatus.STOPPED, StopReason.of("stop", "stopped on request", before(sequence)));
             }
             if (!steering.isEmpty()) {
                 Injection injected = applySteering(node);
@@ -151,7 +152,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
             }
             if (sequence >= spec.maxPredictions()) {
                 return end(RunStatus.COMPLETED, StopReason.of("max-predictions", "reached the limit of "
-                        + spec.maxPredictions() + " predictions", sequence - 1));
+                        + spec.maxPredictions() + " predictions", before(sequence)));
             }
             Duration delay = spec.pacing() == null ? Duration.ZERO
                     : Pacing.of(spec.pacing()).delayBefore(sequence, elapsed());
@@ -173,7 +174,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 if (++failedTries >= MAX_STEP_TRIES || isFinal(e)) {
                     letGo();
                     return end(RunStatus.FAILED, StopReason.of("worker", "step " + sequence + " could not be made"
-                            + " after " + failedTries + " tries: " + why, sequence - 1));
+                            + " after " + failedTries + " tries: " + why, before(sequence)));
                 }
                 LOG.warn("step {} of run {} failed on {} ({}); the run goes to another worker", sequence, runId,
                         workerQueue, why);
@@ -575,5 +576,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
     /** Media is written into JSON by reference (hash, size, type); its bytes never enter the workflow. */
     private static JsonCodec.MediaSink byReference() {
         return (payload, path) -> { };
+    }
+
+    /** The prediction before {@code sequence}, or empty if {@code sequence} is the first. */
+    private static OptionalInt before(int sequence) {
+        return sequence > 0 ? OptionalInt.of(sequence - 1) : OptionalInt.empty();
     }
 }

@@ -15,6 +15,7 @@ import dev.panic.StoredRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -62,15 +63,16 @@ final class History {
                 out.add(json.write(new RunEvent.Measured(runId, p.sequence(), sims)));
             }
             for (StopReason o : info.observations()) {
-                if (o.sequence() == p.sequence()) {
+                if (o.sequence().equals(OptionalInt.of(p.sequence()))) {
                     out.add(json.write(new RunEvent.Observed(runId, o)));
                 }
             }
         }
         if (before == Integer.MAX_VALUE) {
             revisions.forEach(r -> out.add(json.write(new RunEvent.Steered(runId, r))));
-            if (info.status().isFinal() && info.stopReason() != null && info.finishedAt() != null) {
-                out.add(json.write(new RunEvent.Finished(runId, info.status(), info.stopReason(), info.finishedAt())));
+            if (info.status().isFinal() && info.stopReason().isPresent() && info.finishedAt().isPresent()) {
+                out.add(json.write(new RunEvent.Finished(runId, info.status(), info.stopReason().get(),
+                        info.finishedAt().get())));
             }
         }
         return out;

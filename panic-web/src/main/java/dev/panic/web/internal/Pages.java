@@ -85,9 +85,9 @@ final class Pages {
         String thumb = r.thumbnail() != null
                 ? "<img src=\"" + esc(r.thumbnail()) + "\" alt=\"\" loading=\"lazy\">"
                 : r.excerpt() != null ? "<span>" + esc(shorten(r.excerpt(), 90)) + "</span>" : "<span>…</span>";
-        String lineage = info.parent() == null ? "" : "<span class=\"lineage\">" + (info.parent().branch() ? "branch"
-                : "fork") + " of <a href=\"/runs/" + esc(info.parent().runId()) + "\">" + esc(info.parent().runId())
-                + "</a> after #" + info.parent().sequence() + "</span>";
+        String lineage = info.parent().map(l -> "<span class=\"lineage\">" + (l.branch() ? "branch" : "fork")
+                + " of <a href=\"/runs/" + esc(l.runId()) + "\">" + esc(l.runId()) + "</a> after #" + l.sequence()
+                + "</span>").orElse("");
         String children = r.children().isEmpty() ? "" : "<span class=\"lineage\">" + r.children().size()
                 + (r.children().size() == 1 ? " fork" : " forks") + "</span>";
         boolean live = !info.status().isFinal();
@@ -127,9 +127,9 @@ final class Pages {
         for (NodeView n : nodes) {
             steer.append(steerNode(n));
         }
-        String lineage = info.parent() == null ? "" : "<p class=\"muted\">" + (info.parent().branch() ? "A branch"
-                : "A fork") + " of <a href=\"/runs/" + esc(info.parent().runId()) + "\">" + esc(info.parent().runId())
-                + "</a>, sharing its outputs up to #" + info.parent().sequence() + ".</p>";
+        String lineage = info.parent().map(l -> "<p class=\"muted\">" + (l.branch() ? "A branch" : "A fork")
+                + " of <a href=\"/runs/" + esc(l.runId()) + "\">" + esc(l.runId())
+                + "</a>, sharing its outputs up to #" + l.sequence() + ".</p>").orElse("");
         StringBuilder kids = new StringBuilder();
         for (String c : children) {
             kids.append("<li><a href=\"/runs/").append(esc(c)).append("\">").append(esc(c)).append("</a></li>");
@@ -194,8 +194,8 @@ final class Pages {
                 </div>
                 """.formatted(esc(id), Html.status(info.status()), info.revision(), chain(info.spec().network()),
                 esc(info.initialInput().summary(140)), info.startedAt() == null ? "" : esc(WHEN.format(info.startedAt())),
-                lineage, controls, info.stopReason() == null ? " hidden" : "",
-                info.stopReason() == null ? "" : esc(reason(info)), steerPanel,
+                lineage, controls, info.stopReason().isEmpty() ? " hidden" : "",
+                info.stopReason().isEmpty() ? "" : esc(reason(info)), steerPanel,
                 children.isEmpty() ? "" : "<section class=\"panel\"><h2>Forks</h2><ul class=\"kids\">" + kids
                         + "</ul></section>");
         String data = "data-run=\"" + esc(id) + "\" data-hosted=\"" + hosted + "\" data-status=\""
@@ -348,7 +348,7 @@ final class Pages {
     }
 
     static String reason(RunInfo info) {
-        StopReason r = info.stopReason();
+        StopReason r = info.stopReason().orElse(null);
         if (r == null) {
             return info.status().isFinal() ? "its process stopped before saving its end; resume it" : "running";
         }

@@ -256,9 +256,7 @@ public final class WebApp implements AutoCloseable {
             try {
                 RunInfo info = info(id);
                 infos.put(id, info);
-                if (info.parent() != null) {
-                    children.computeIfAbsent(info.parent().runId(), k -> new ArrayList<>()).add(id);
-                }
+                info.parent().ifPresent(l -> children.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(id));
             } catch (RuntimeException e) {
                 errors.put(id, e.getMessage());
             }
