@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything needed to run a run again, as data: the network (models by id with their parameters
@@ -95,7 +96,7 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
         public Network toNetwork(java.util.function.Function<NodeSpec, Model> models) {
             Network.Builder b = Network.builder();
             for (NodeSpec n : nodes) {
-                Network.Node node = Network.Node.of(n.id(), models.apply(n)).withTemplate(n.template())
+                Network.Node node = Network.Node.of(n.id(), models.apply(n)).withTemplate(n.template().orElse(null))
                         .withRejection(n.rejection());
                 for (Map.Entry<String, String> t : n.parameterTemplates().entrySet()) {
                     node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
@@ -151,17 +152,18 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
      * @param id                 the node's id
      * @param model              the model it calls
      * @param parameters         the model's default parameters for this node
-     * @param template           the template its text input is wrapped in, or null
+     * @param template           the template its text input is wrapped in; empty if none
      * @param parameterTemplates parameters filled from templates at each call
      * @param rejection          what the node does when its model refuses an input on content grounds
      */
-    public record NodeSpec(String id, ModelId model, Parameters parameters, String template,
+    public record NodeSpec(String id, ModelId model, Parameters parameters, Optional<String> template,
                            Map<String, String> parameterTemplates, Rejection rejection) {
-        /** Checks and copies. */
+        /** Checks and copies; a {@code null} template is stored as empty. */
         public NodeSpec {
             if (id == null || model == null) {
                 throw new ValidationException("a node needs an id and a model");
             }
+            template = template == null ? Optional.empty() : template;
             parameters = parameters == null ? Parameters.empty() : parameters;
             parameterTemplates = parameterTemplates == null ? Map.of()
                     : Collections.unmodifiableMap(new LinkedHashMap<>(parameterTemplates));
@@ -169,7 +171,7 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
         }
 
         /** A node that fails on a refused input. */
-        public NodeSpec(String id, ModelId model, Parameters parameters, String template,
+        public NodeSpec(String id, ModelId model, Parameters parameters, Optional<String> template,
                         Map<String, String> parameterTemplates) {
             this(id, model, parameters, template, parameterTemplates, Rejection.fail());
         }
@@ -179,7 +181,7 @@ public record RunSpec(NetworkSpec network, Payload input, List<Spec> stopRules, 
             Map<String, String> templates = new LinkedHashMap<>();
             node.parameterTemplates().forEach((k, v) -> templates.put(k, v.text()));
             return new NodeSpec(node.id(), node.model().id(), node.model().parameters(),
-                    node.template().map(Template::text).orElse(null), templates, node.rejection());
+                    node.template().map(Template::text), templates, node.rejection());
         }
     }
 }

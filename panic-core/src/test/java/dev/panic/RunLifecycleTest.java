@@ -304,7 +304,7 @@ class RunLifecycleTest {
 
         // then
         assertThat(texts(child.predictions())).containsExactly("a+", "a++", "<b>+", "<<b>+>+");
-        assertThat(child.spec().network().nodes().get(0).template()).isEqualTo("<{input}>");
+        assertThat(child.spec().network().nodes().get(0).template()).contains("<{input}>");
         assertThat(dev.panic.analysis.RunAnalysis.of(store.read(child.id())).predictions()).isEqualTo(4);
         assertThatThrownBy(() -> Run.fork(store, parent.id(), 9, platforms).start())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("has no prediction 9");

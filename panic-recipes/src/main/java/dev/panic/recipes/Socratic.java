@@ -147,7 +147,8 @@ public final class Socratic {
                 new RunSpec.NodeSpec(GENERATOR, ModelId.parse(generator), generatorParameters, null, Map.of(),
                         rejection),
                 new RunSpec.NodeSpec(CAPTIONER, ModelId.parse(captioner), captionerParameters, null, Map.of()),
-                new RunSpec.NodeSpec(REFINER, ModelId.parse(refiner), Parameters.empty(), refineTemplate, Map.of()));
+                new RunSpec.NodeSpec(REFINER, ModelId.parse(refiner), Parameters.empty(), Optional.ofNullable(refineTemplate),
+                        Map.of()));
         RunSpec.NetworkSpec network = new RunSpec.NetworkSpec(nodes, Map.of(GENERATOR, List.of(CAPTIONER),
                 CAPTIONER, List.of(REFINER), REFINER, List.of(GENERATOR)), GENERATOR);
         List<Spec> stop = new ArrayList<>();

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 
 /**
  * The Socratic loop over a dataset of intents, summarised as the seed project's evaluation does:
@@ -32,39 +32,50 @@ public record SocraticEvaluation(List<Row> rows) {
      * @param result the run's scored cycles
      */
     public record Row(SocraticResult result) {
-        /** Caption-to-intent score of the first cycle, or NaN. */
-        public double first() {
+        /** Caption-to-intent score of the first cycle; empty if it was not scored. */
+        public OptionalDouble first() {
             return at(0);
         }
 
-        /** Caption-to-intent score of the last cycle, or NaN. */
-        public double last() {
+        /** Caption-to-intent score of the last cycle; empty if it was not scored. */
+        public OptionalDouble last() {
             return at(result.cycles().size() - 1);
         }
 
-        /** The highest caption-to-intent score, or NaN. */
-        public double bestCaption() {
-            return result.cycles().stream().map(SocraticResult.Cycle::captionToIntent).filter(OptionalDouble::isPresent)
-                    .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN);
+        /** The last cycle's caption-to-intent score less the first's; empty unless both were scored. */
+        public OptionalDouble gain() {
+            OptionalDouble first = first();
+            OptionalDouble last = last();
+            return first.isPresent() && last.isPresent() ? OptionalDouble.of(last.getAsDouble() - first.getAsDouble())
+                    : OptionalDouble.empty();
         }
 
-        /** The highest image-to-intent score, or NaN where pictures were not scored. */
-        public double bestImage() {
-            return result.cycles().stream().map(SocraticResult.Cycle::imageToIntent).filter(OptionalDouble::isPresent)
-                    .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN);
+        /** The highest caption-to-intent score; empty if no caption was scored. */
+        public OptionalDouble bestCaption() {
+            return best(SocraticResult.Cycle::captionToIntent);
         }
 
-        private double at(int i) {
+        /** The highest image-to-intent score; empty where pictures were not scored. */
+        public OptionalDouble bestImage() {
+            return best(SocraticResult.Cycle::imageToIntent);
+        }
+
+        private OptionalDouble best(Function<SocraticResult.Cycle, OptionalDouble> score) {
+            return result.cycles().stream().map(score).filter(OptionalDouble::isPresent)
+                    .mapToDouble(OptionalDouble::getAsDouble).max();
+        }
+
+        private OptionalDouble at(int i) {
             if (i < 0 || i >= result.cycles().size()) {
-                return Double.NaN;
+                return OptionalDouble.empty();
             }
-            return result.cycles().get(i).captionToIntent().orElse(Double.NaN);
+            return result.cycles().get(i).captionToIntent();
         }
 
         List<Object> cells() {
             return List.of(result.intent(), result.runId(), result.cycles().size(),
                     result.stopReason().map(StopReason::rule).orElse(""), result.matched() ? "yes" : "no",
-                    num(first()), num(last()), num(bestCaption()), num(last() - first()), num(bestImage()),
+                    num(first()), num(last()), num(bestCaption()), num(gain()), num(bestImage()),
                     String.format(Locale.ROOT, "%.4f", result.costUsd()));
         }
     }
@@ -78,19 +89,20 @@ public record SocraticEvaluation(List<Row> rows) {
         return rows.isEmpty() ? 0 : (double) rows.stream().filter(r -> r.result().matched()).count() / rows.size();
     }
 
-    /** The mean of a row's number over the rows where it is known; NaN if it is nowhere. */
-    public double mean(ToDoubleFunction<Row> value) {
-        OptionalDouble m = rows.stream().mapToDouble(value).filter(d -> !Double.isNaN(d)).average();
-        return m.orElse(Double.NaN);
+    /** The mean of a row's number over the rows where it is known; empty if it is nowhere. */
+    public OptionalDouble mean(Function<Row, OptionalDouble> value) {
+        return rows.stream().map(value).filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble)
+                .average();
     }
 
     /** The rows and a final row of means, as a table of text cells in the order of {@link #COLUMNS}. */
     public List<List<Object>> table() {
         List<List<Object>> out = new ArrayList<>();
         rows.forEach(r -> out.add(r.cells()));
-        out.add(List.of("mean", "", num(rows.stream().mapToInt(r -> r.result().cycles().size()).average().orElse(0)),
+        out.add(List.of("mean", "", num(rows.stream().mapToInt(r -> r.result().cycles().size()).average()
+                        .orElse(0)),
                 "", String.format(Locale.ROOT, "%.0f%%", 100 * matchedShare()), num(mean(Row::first)),
-                num(mean(Row::last)), num(mean(Row::bestCaption)), num(mean(r -> r.last() - r.first())),
+                num(mean(Row::last)), num(mean(Row::bestCaption)), num(mean(Row::gain)),
                 num(mean(Row::bestImage)), String.format(Locale.ROOT, "%.4f",
                         rows.stream().mapToDouble(r -> r.result().costUsd()).sum())));
         return out;
@@ -101,7 +113,11 @@ public record SocraticEvaluation(List<Row> rows) {
         Csv.write(file, COLUMNS, table());
     }
 
+    private static String num(OptionalDouble d) {
+        return d.isPresent() ? num(d.getAsDouble()) : "n/a";
+    }
+
     private static String num(double d) {
-        return Double.isNaN(d) ? "n/a" : String.format(Locale.ROOT, "%.4f", d);
+        return String.format(Locale.ROOT, "%.4f", d);
     }
 }

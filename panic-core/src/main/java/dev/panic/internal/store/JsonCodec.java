@@ -233,8 +233,8 @@ public final class JsonCodec {
             if (!node.parameters().isEmpty()) {
                 o.set("parameters", mapper.valueToTree(node.parameters().asMap()));
             }
-            if (node.template() != null) {
-                o.put("template", node.template());
+            if (node.template().isPresent()) {
+                o.put("template", node.template().get());
             }
             if (!node.parameterTemplates().isEmpty()) {
                 o.set("parameter_templates", mapper.valueToTree(node.parameterTemplates()));
@@ -326,7 +326,7 @@ public final class JsonCodec {
                     pt.fields().forEachRemaining(e -> templates.put(e.getKey(), textValue(e.getValue(),
                             "parameter_templates." + e.getKey())));
                 }
-                nodes.add(new RunSpec.NodeSpec(id, model, params, optionalText(o, "template"), templates,
+                nodes.add(new RunSpec.NodeSpec(id, model, params, Optional.ofNullable(optionalText(o, "template")), templates,
                         decodeRejection(o.get("on_rejection"))));
             }
             JsonNode l = net.get("links");

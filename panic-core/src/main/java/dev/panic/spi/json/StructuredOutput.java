@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -53,11 +54,11 @@ public final class StructuredOutput {
     }
 
     /**
-     * The JSON schema among a call's parameters, as a JSON tree, or null if none was given.
+     * The JSON schema among a call's parameters, as a JSON tree; empty if none was given.
      * {@link dev.panic.Model#invokeAsync} has already checked that it is a non-empty object.
      */
-    public static JsonNode schema(dev.panic.Parameters parameters) {
-        return parameters.get(ModelInfo.JSON_SCHEMA).map(s -> (JsonNode) Json.MAPPER.valueToTree(s)).orElse(null);
+    public static Optional<JsonNode> schema(dev.panic.Parameters parameters) {
+        return parameters.get(ModelInfo.JSON_SCHEMA).map(s -> (JsonNode) Json.MAPPER.valueToTree(s));
     }
 
     /**
@@ -74,7 +75,7 @@ public final class StructuredOutput {
         Objects.requireNonNull(schema, "schema");
         AtomicReference<CompletableFuture<ModelOutput>> inFlight = new AtomicReference<>(call.apply(null));
         CompletableFuture<ModelOutput> result = inFlight.get().thenCompose(first -> {
-            String problem = problem(text(first), schema);
+            String problem = problem(text(first), schema).orElse(null);
             if (problem == null) {
                 return CompletableFuture.completedFuture(first);
             }
@@ -84,10 +85,10 @@ public final class StructuredOutput {
             CompletableFuture<ModelOutput> again = call.apply(correction);
             inFlight.set(again);
             return again.thenApply(second -> {
-                String still = problem(text(second), schema);
-                if (still != null) {
+                Optional<String> still = problem(text(second), schema);
+                if (still.isPresent()) {
                     throw new InvalidAnswerException(model + " answered twice with JSON that does not match the schema"
-                            + " given as '" + ModelInfo.JSON_SCHEMA + "': " + problem + " / " + still
+                            + " given as '" + ModelInfo.JSON_SCHEMA + "': " + problem + " / " + still.get()
                             + "; simplify the schema, say more about it in the prompt, or use another model");
                 }
                 return new ModelOutput(second.payload(), retried(first.metadata(), second.metadata(), problem));
@@ -116,23 +117,25 @@ public final class StructuredOutput {
     }
 
     /**
-     * What is wrong with {@code answer} as JSON matching {@code schema}, or null if nothing is. A
+     * What is wrong with {@code answer} as JSON matching {@code schema}; empty if nothing is. A
      * Markdown code fence around the JSON is tolerated.
      */
-    public static String problem(String answer, JsonNode schema) {
+    public static Optional<String> problem(String answer, JsonNode schema) {
         JsonNode value;
         try {
             value = Json.MAPPER.readTree(unfence(answer == null ? "" : answer));
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
-            return "it is not valid JSON (" + (msg == null ? "unreadable" : msg.lines().findFirst().orElse(msg)) + ")";
+            return Optional.of("it is not valid JSON ("
+                    + (msg == null ? "unreadable" : msg.lines().findFirst().orElse(msg)) + ")");
         }
         if (value == null || value.isMissingNode()) {
-            return "it is empty, not JSON";
+            return Optional.of("it is empty, not JSON");
         }
         List<String> problems = new ArrayList<>();
         check(value, schema, schema, "$", problems);
-        return problems.isEmpty() ? null : String.join("; ", problems.subList(0, Math.min(5, problems.size())));
+        return problems.isEmpty() ? Optional.empty()
+                : Optional.of(String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
     }
 
     private static void check(JsonNode v, JsonNode s, JsonNode root, String at, List<String> out) {

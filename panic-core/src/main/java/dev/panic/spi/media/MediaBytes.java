@@ -4,6 +4,7 @@ import dev.panic.Modality;
 import dev.panic.Payload;
 import dev.panic.exception.InvalidRequestException;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Turns downloaded bytes into an image or audio payload, trusting the bytes over a vague content type. */
 public final class MediaBytes {
@@ -22,7 +23,7 @@ public final class MediaBytes {
             throw new InvalidRequestException("the output at " + from + " is empty");
         }
         String type = normalise(declared);
-        String sniffed = sniff(bytes);
+        String sniffed = sniff(bytes).orElse(null);
         if (sniffed != null && (type.isEmpty() || !type.startsWith(expected.wireName() + "/")
                 || type.equals("application/octet-stream"))) {
             type = sniffed;
@@ -43,33 +44,33 @@ public final class MediaBytes {
         return semi >= 0 ? t.substring(0, semi).trim() : t;
     }
 
-    /** The media type the bytes' signature shows, or null. */
-    public static String sniff(byte[] b) {
+    /** The media type the bytes' signature shows; empty if none is recognised. */
+    public static Optional<String> sniff(byte[] b) {
         if (starts(b, 0, 0x89, 'P', 'N', 'G')) {
-            return "image/png";
+            return Optional.of("image/png");
         }
         if (starts(b, 0, 0xFF, 0xD8, 0xFF)) {
-            return "image/jpeg";
+            return Optional.of("image/jpeg");
         }
         if (starts(b, 0, 'G', 'I', 'F', '8')) {
-            return "image/gif";
+            return Optional.of("image/gif");
         }
         if (starts(b, 0, 'R', 'I', 'F', 'F') && starts(b, 8, 'W', 'E', 'B', 'P')) {
-            return "image/webp";
+            return Optional.of("image/webp");
         }
         if (starts(b, 0, 'R', 'I', 'F', 'F') && starts(b, 8, 'W', 'A', 'V', 'E')) {
-            return "audio/wav";
+            return Optional.of("audio/wav");
         }
         if (starts(b, 0, 'f', 'L', 'a', 'C')) {
-            return "audio/flac";
+            return Optional.of("audio/flac");
         }
         if (starts(b, 0, 'O', 'g', 'g', 'S')) {
-            return "audio/ogg";
+            return Optional.of("audio/ogg");
         }
         if (starts(b, 0, 'I', 'D', '3') || (b.length > 1 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xE0) == 0xE0)) {
-            return "audio/mpeg";
+            return Optional.of("audio/mpeg");
         }
-        return null;
+        return Optional.empty();
     }
 
     private static boolean starts(byte[] b, int offset, int... sig) {

@@ -36,8 +36,8 @@ class BodiesTest {
 
     @Test
     void should_sniff_media_from_its_signature() {
-        assertThat(MediaBytes.sniff(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'})).isEqualTo("audio/wav");
-        assertThat(MediaBytes.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0})).isEqualTo("image/jpeg");
-        assertThat(MediaBytes.sniff(new byte[] {'h', 'i'})).isNull();
+        assertThat(MediaBytes.sniff(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'})).contains("audio/wav");
+        assertThat(MediaBytes.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0})).contains("image/jpeg");
+        assertThat(MediaBytes.sniff(new byte[] {'h', 'i'})).isEmpty();
     }
 }

@@ -39,22 +39,22 @@ class StructuredOutputTest {
     @Test
     void should_accept_json_that_matches_and_name_each_mismatch() {
         assertThat(StructuredOutput.problem("{\"title\":\"Dusk\",\"tags\":[\"sea\"],\"mood\":\"calm\",\"size\":3}", TREE))
-                .isNull();
-        assertThat(StructuredOutput.problem("```json\n{\"title\":\"Dusk\",\"tags\":[]}\n```", TREE)).isNull();
+                .isEmpty();
+        assertThat(StructuredOutput.problem("```json\n{\"title\":\"Dusk\",\"tags\":[]}\n```", TREE)).isEmpty();
         assertThat(StructuredOutput.problem("{\"title\":\"Dusk\"}", TREE))
-                .isEqualTo("$ is missing the required property \"tags\"");
-        assertThat(StructuredOutput.problem("{\"title\":7,\"tags\":[\"a\",1]}", TREE))
+                .contains("$ is missing the required property \"tags\"");
+        assertThat(StructuredOutput.problem("{\"title\":7,\"tags\":[\"a\",1]}", TREE).orElseThrow())
                 .contains("$.title should be string but is 7").contains("$.tags[1] should be string but is 1");
-        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"colour\":\"red\"}", TREE))
+        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"colour\":\"red\"}", TREE).orElseThrow())
                 .contains("\"colour\", which the schema does not allow");
-        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"mood\":\"sad\"}", TREE))
+        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"mood\":\"sad\"}", TREE).orElseThrow())
                 .contains("$.mood should be one of [\"calm\",\"wild\"]");
-        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"size\":0}", TREE))
+        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[],\"size\":0}", TREE).orElseThrow())
                 .contains("$.size is 0, below the minimum");
-        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[\"a\",\"b\",\"c\",\"d\"]}", TREE))
+        assertThat(StructuredOutput.problem("{\"title\":\"x\",\"tags\":[\"a\",\"b\",\"c\",\"d\"]}", TREE).orElseThrow())
                 .contains("at most 3 items");
-        assertThat(StructuredOutput.problem("a title: Dusk", TREE)).startsWith("it is not valid JSON");
-        assertThat(StructuredOutput.problem("[1]", TREE)).isEqualTo("$ should be object but is an array");
+        assertThat(StructuredOutput.problem("a title: Dusk", TREE).orElseThrow()).startsWith("it is not valid JSON");
+        assertThat(StructuredOutput.problem("[1]", TREE)).contains("$ should be object but is an array");
     }
 
     @Test

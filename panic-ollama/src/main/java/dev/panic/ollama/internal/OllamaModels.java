@@ -177,7 +177,7 @@ public final class OllamaModels {
 
         @Override
         public CompletableFuture<ModelOutput> invoke(Payload input, Parameters params, Consumer<String> partial) {
-            JsonNode schema = StructuredOutput.schema(params);
+            JsonNode schema = StructuredOutput.schema(params).orElse(null);
             if (schema == null) {
                 return generate(input, params, partial, null, null);
             }

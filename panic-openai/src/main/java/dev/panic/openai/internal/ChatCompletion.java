@@ -95,7 +95,7 @@ final class ChatCompletion implements ModelKind {
         if (!(strict instanceof Boolean)) {
             throw p.invalid(STRICT, "must be true or false", strict);
         }
-        JsonNode schema = StructuredOutput.schema(parameters);
+        JsonNode schema = StructuredOutput.schema(parameters).orElse(null);
         return new Options(
                 p.textOrEmpty("system_prompt").filter(s -> !s.isBlank()).orElse(null),
                 vision ? p.text("instruction").orElse(DEFAULT_INSTRUCTION) : null,

@@ -89,7 +89,7 @@ final class Transcription implements ModelKind {
         byte[] bytes = audio.data().toByteArray();
         String type = audio.mediaType();
         // OpenAI's own opus answers are Opus in an Ogg file, which the endpoint takes as ogg.
-        if (type.equals("audio/opus") && "audio/ogg".equals(MediaBytes.sniff(bytes))) {
+        if (type.equals("audio/opus") && MediaBytes.sniff(bytes).filter("audio/ogg"::equals).isPresent()) {
             type = "audio/ogg";
         }
         String extension = EXTENSIONS.get(type);

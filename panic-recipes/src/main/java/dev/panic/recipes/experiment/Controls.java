@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The control arms of a network, built as networks of their own (see {@link ExperimentSpec.Control}). */
 final class Controls {
@@ -36,10 +37,10 @@ final class Controls {
 
     /** The entry node is given the initial prompt at every lap, whatever it is fed. */
     private static RunSpec.NetworkSpec fixed(RunSpec.NetworkSpec net, RunSpec.NodeSpec first) {
-        String template = first.template() == null ? "{initial}" : first.template().replace("{input}", "{initial}");
+        String template = first.template().map(t -> t.replace("{input}", "{initial}")).orElse("{initial}");
         List<RunSpec.NodeSpec> nodes = new ArrayList<>();
         for (RunSpec.NodeSpec n : net.nodes()) {
-            nodes.add(n == first ? new RunSpec.NodeSpec(n.id(), n.model(), n.parameters(), template,
+            nodes.add(n == first ? new RunSpec.NodeSpec(n.id(), n.model(), n.parameters(), Optional.of(template),
                     n.parameterTemplates(), n.rejection()) : n);
         }
         return new RunSpec.NetworkSpec(nodes, net.links(), net.entry());

@@ -151,7 +151,7 @@ public final class Experiment {
      */
     public Forecast forecast(RunStore observed) {
         return Forecast.builder(platforms).prices(spec.prices()).latencies(spec.latencies()).observed(observed)
-                .concurrency(spec.limits().runs()).budget(spec.budgetUsd())
+                .concurrency(spec.limits().runs()).budget(spec.budgetUsd().isPresent() ? spec.budgetUsd().getAsDouble() : null)
                 .forecast(plan.stream().map(PlannedRun::spec).toList());
     }
 
@@ -359,8 +359,8 @@ public final class Experiment {
                     }
                 }
             }
-            if (spec.budgetUsd() != null) {
-                budget = new SharedBudget(spec.budgetUsd(), spec.prices(), spentBefore, counted);
+            if (spec.budgetUsd().isPresent()) {
+                budget = new SharedBudget(spec.budgetUsd().getAsDouble(), spec.prices(), spentBefore, counted);
             }
             synchronized (this) {
                 ended.forEach(listener::finished);
@@ -420,7 +420,7 @@ public final class Experiment {
                 }
                 waiting.remove(next);
                 if (budget != null && budget.exhausted()) {
-                    skip(next, "the experiment's budget of $" + spec.budgetUsd() + " is used up");
+                    skip(next, "the experiment's budget of $" + spec.budgetUsd().getAsDouble() + " is used up");
                     continue;
                 }
                 startRun(next);

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -65,12 +66,13 @@ import java.util.Set;
  * @param template    what every run shares: embedders, stop and observe rules (a step limit among them),
  *                    pacing, limits; its network and input stand for nothing
  * @param limits      how many runs may be live at once, overall and per platform
- * @param budgetUsd   the most the whole experiment may spend, or null for no limit
+ * @param budgetUsd   the most the whole experiment may spend; empty for no limit
  * @param prices      declared prices in US dollars a call, by model id, for forecasts and the budget
  * @param latencies   declared latencies a call, by model id, for forecasts
  */
 public record ExperimentSpec(String name, List<NetworkEntry> networks, List<String> prompts, List<Long> seeds,
-                             int runs, RunSpec template, Limits limits, Double budgetUsd, Map<String, Double> prices,
+                             int runs, RunSpec template, Limits limits, OptionalDouble budgetUsd,
+                             Map<String, Double> prices,
                              Map<String, Duration> latencies) {
 
     /** The step limit of a run when the spec gives no limit of its own. */
@@ -102,8 +104,10 @@ public record ExperimentSpec(String name, List<NetworkEntry> networks, List<Stri
             throw new ValidationException("runs per network and prompt must be at least 1, got " + runs);
         }
         limits = limits == null ? Limits.DEFAULT : limits;
-        if (budgetUsd != null && (!(budgetUsd >= 0) || budgetUsd.isInfinite())) {
-            throw new ValidationException("the experiment's budget must be a finite amount, 0 or more; got " + budgetUsd);
+        budgetUsd = budgetUsd == null ? OptionalDouble.empty() : budgetUsd;
+        if (budgetUsd.isPresent() && (!(budgetUsd.getAsDouble() >= 0) || Double.isInfinite(budgetUsd.getAsDouble()))) {
+            throw new ValidationException("the experiment's budget must be a finite amount, 0 or more; got "
+                    + budgetUsd.getAsDouble());
         }
         prices = prices == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(prices));
         latencies = latencies == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(latencies));
@@ -334,7 +338,8 @@ public record ExperimentSpec(String name, List<NetworkEntry> networks, List<Stri
                 }
             });
         }
-        return new ExperimentSpec(name, networks, prompts, seeds, runs, template, limits, budget, prices, latencies);
+        return new ExperimentSpec(name, networks, prompts, seeds, runs, template, limits,
+                budget == null ? OptionalDouble.empty() : OptionalDouble.of(budget), prices, latencies);
     }
 
     /**
@@ -372,9 +377,7 @@ public record ExperimentSpec(String name, List<NetworkEntry> networks, List<Stri
         l.put("runs", limits.runs());
         ObjectNode lp = l.putObject("platforms");
         limits.platforms().forEach(lp::put);
-        if (budgetUsd != null) {
-            root.put("budget_usd", budgetUsd);
-        }
+        budgetUsd.ifPresent(b -> root.put("budget_usd", b));
         ObjectNode pr = root.putObject("prices");
         prices.forEach(pr::put);
         ObjectNode la = root.putObject("latencies");

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Stream;
 
 /**
@@ -48,16 +50,22 @@ public record Forecast(int runs, List<ModelLine> models, double costUsd, boolean
      *
      * @param model         its id
      * @param calls         how many calls all the runs make to it at most
-     * @param priceUsd      the price of a call, or null if unknown
+     * @param priceUsd      the price of a call; empty if unknown
      * @param priceSource   where the price comes from: declared, budget rule, simulator, observed (n calls), unknown
-     * @param latency       the time of a call, or null if unknown
+     * @param latency       the time of a call; empty if unknown
      * @param latencySource where the latency comes from, in the same words
      */
-    public record ModelLine(String model, long calls, Double priceUsd, String priceSource, Duration latency,
-                            String latencySource) {
-        /** The calls' cost, or null if the price is unknown. */
-        public Double costUsd() {
-            return priceUsd == null ? null : priceUsd * calls;
+    public record ModelLine(String model, long calls, OptionalDouble priceUsd, String priceSource,
+                            Optional<Duration> latency, String latencySource) {
+        /** Stores a {@code null} price or latency as empty. */
+        public ModelLine {
+            priceUsd = priceUsd == null ? OptionalDouble.empty() : priceUsd;
+            latency = latency == null ? Optional.empty() : latency;
+        }
+
+        /** The calls' cost; empty if the price is unknown. */
+        public OptionalDouble costUsd() {
+            return priceUsd.isPresent() ? OptionalDouble.of(priceUsd.getAsDouble() * calls) : OptionalDouble.empty();
         }
     }
 
@@ -72,9 +80,9 @@ public record Forecast(int runs, List<ModelLine> models, double costUsd, boolean
         out.add(String.format(Locale.ROOT, "forecast for %d run%s (no model called):", runs, runs == 1 ? "" : "s"));
         for (ModelLine m : models) {
             out.add(String.format(Locale.ROOT, "  %-40s %6d calls  %s  %s", m.model(), m.calls(),
-                    m.priceUsd() == null ? "price unknown" : String.format(Locale.ROOT, "$%.4f each = $%.4f (%s)",
-                            m.priceUsd(), m.costUsd(), m.priceSource()),
-                    m.latency() == null ? "latency unknown" : format(m.latency()) + " each (" + m.latencySource() + ")"));
+                    m.priceUsd().isEmpty() ? "price unknown" : String.format(Locale.ROOT, "$%.4f each = $%.4f (%s)",
+                            m.priceUsd().getAsDouble(), m.costUsd().getAsDouble(), m.priceSource()),
+                    m.latency().map(l -> format(l) + " each (" + m.latencySource() + ")").orElse("latency unknown")));
         }
         out.add(String.format(Locale.ROOT, "  cost: %s$%.4f%s", costKnown ? "" : "at least ", costUsd,
                 costKnown ? "" : " (some prices are unknown: declare them, or run once to observe them)"));
@@ -173,14 +181,12 @@ public record Forecast(int runs, List<ModelLine> models, double costUsd, boolean
             for (Map.Entry<String, Long> e : calls.entrySet()) {
                 ModelLine line = line(e.getKey(), e.getValue(), specs, seen.get(e.getKey()));
                 lines.add(line);
-                if (line.priceUsd() == null) {
+                if (line.costUsd().isEmpty()) {
                     costKnown = false;
                 } else {
-                    cost += line.costUsd();
+                    cost += line.costUsd().getAsDouble();
                 }
-                if (line.latency() != null) {
-                    latency.put(line.model(), line.latency());
-                }
+                line.latency().ifPresent(l -> latency.put(line.model(), l));
             }
             boolean timeKnown = latency.size() == calls.size();
             Duration serial = Duration.ZERO;
@@ -292,7 +298,8 @@ public record Forecast(int runs, List<ModelLine> models, double costUsd, boolean
                 latency = simulator(model).latency();
                 latencySource = "simulator";
             }
-            return new ModelLine(model, calls, price, priceSource, latency, latencySource);
+            return new ModelLine(model, calls, price == null ? OptionalDouble.empty() : OptionalDouble.of(price),
+                    priceSource, Optional.ofNullable(latency), latencySource);
         }
 
         private static Double budgetPrice(String model, List<RunSpec> specs) {

@@ -78,7 +78,7 @@ class ExperimentTest {
         assertThat(plan).extracting(PlannedRun::id).startsWith("pd.loop.p1.r1", "pd.loop.p1.r2", "pd.loop.p2.r1")
                 .contains("pd.fixed-caption.p2.r2", "pd.shuffled-caption.p1.r1").doesNotHaveDuplicates();
         RunSpec fixed = plan.stream().filter(p -> p.arm().equals("fixed-caption")).findFirst().orElseThrow().spec();
-        assertThat(fixed.network().nodes().get(0).template()).isEqualTo("{initial}");
+        assertThat(fixed.network().nodes().get(0).template()).contains("{initial}");
         RunSpec shuffled = plan.stream().filter(p -> p.arm().equals("shuffled-caption")).findFirst().orElseThrow().spec();
         assertThat(shuffled.network().nodes()).extracting(n -> n.model().toString())
                 .containsExactly("sim:painter", "sim:describer", "sim:shuffler");

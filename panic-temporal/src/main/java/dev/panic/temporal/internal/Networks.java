@@ -16,7 +16,7 @@ public final class Networks {
     public static Network of(RunSpec.NetworkSpec spec, Function<RunSpec.NodeSpec, Model> models) {
         Network.Builder b = Network.builder();
         for (RunSpec.NodeSpec n : spec.nodes()) {
-            Network.Node node = Network.Node.of(n.id(), models.apply(n)).withTemplate(n.template());
+            Network.Node node = Network.Node.of(n.id(), models.apply(n)).withTemplate(n.template().orElse(null));
             for (Map.Entry<String, String> t : n.parameterTemplates().entrySet()) {
                 node = node.withParameterTemplate(t.getKey(), Template.of(t.getValue()));
             }

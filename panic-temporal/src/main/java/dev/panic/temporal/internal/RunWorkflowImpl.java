@@ -359,7 +359,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         for (Change c : changes) {
             if (c instanceof Change.SetTemplate t) {
                 changed = withNode(changed, t.node(), n -> new RunSpec.NodeSpec(n.id(), n.model(), n.parameters(),
-                        t.template(), n.parameterTemplates()));
+                        Optional.ofNullable(t.template()), n.parameterTemplates()));
             } else if (c instanceof Change.SetParameters p) {
                 changed = withNode(changed, p.node(), n -> new RunSpec.NodeSpec(n.id(), n.model(),
                         n.parameters().merge(p.parameters()), n.template(), n.parameterTemplates()));

@@ -222,7 +222,7 @@ final class Pages {
                   <div class="row"><button class="btn small primary">Apply</button></div>
                 </form>
                 """.formatted(esc(n.id()), esc(v.modalities()), options,
-                text ? "<label>Template <input name=\"template\" value=\"" + esc(n.template() == null ? "" : n.template())
+                text ? "<label>Template <input name=\"template\" value=\"" + esc(n.template().orElse(""))
                         + "\" placeholder=\"e.g. a watercolour of {input}\" spellcheck=\"false\"></label>" : "",
                 esc(params));
     }
