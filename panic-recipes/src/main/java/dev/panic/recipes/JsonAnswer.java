@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -132,10 +133,14 @@ public final class JsonAnswer {
     }
 
     /**
-     * What is wrong with {@code answer}, or null if it is right: one JSON object (optionally in a
+     * What is wrong with {@code answer}, or empty if it is right: one JSON object (optionally in a
      * Markdown code fence) whose {@code fields} are non-empty strings.
      */
-    public static String problem(String answer, List<String> fields) {
+    public static Optional<String> problem(String answer, List<String> fields) {
+        return Optional.ofNullable(firstProblem(answer, fields));
+    }
+
+    private static String firstProblem(String answer, List<String> fields) {
         JsonNode node;
         try {
             node = JSON.readTree(StructuredOutput.unfence(answer));
@@ -183,7 +188,7 @@ public final class JsonAnswer {
         return call.thenCompose(out -> {
             double spent = cost + out.metadata().costUsd().orElse(0);
             String raw = out.payload() instanceof Payload.Text t ? t.text() : out.payload().summary(200);
-            String problem = problem(raw, fields);
+            String problem = firstProblem(raw, fields);
             if (problem == null) {
                 return CompletableFuture.completedFuture(new Answer(values(raw), raw, n, rejected, spent));
             }

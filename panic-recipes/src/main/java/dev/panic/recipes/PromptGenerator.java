@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -159,9 +160,9 @@ public final class PromptGenerator {
             if (line.isEmpty()) {
                 continue;
             }
-            String problem = JsonAnswer.problem(line, List.of(GeneratedPrompt.FIELDS));
-            if (problem != null) {
-                throw new ValidationException(where + ", line " + (i + 1) + ": " + problem);
+            Optional<String> problem = JsonAnswer.problem(line, List.of(GeneratedPrompt.FIELDS));
+            if (problem.isPresent()) {
+                throw new ValidationException(where + ", line " + (i + 1) + ": " + problem.get());
             }
             try {
                 JsonNode n = JSON.readTree(line);

@@ -91,8 +91,8 @@ class JsonAnswerTest {
 
     @Test
     void should_say_what_is_wrong_with_an_answer() {
-        assertThat(JsonAnswer.problem("{\"a\": \"x\"}", List.of("a"))).isNull();
-        assertThat(JsonAnswer.problem("{\"a\": \"x\"} trailing", List.of("a"))).startsWith("it is not valid JSON");
-        assertThat(JsonAnswer.problem("{}", List.of("a", "b"))).isEqualTo("the field \"a\" is missing; the field \"b\" is missing");
+        assertThat(JsonAnswer.problem("{\"a\": \"x\"}", List.of("a"))).isEmpty();
+        assertThat(JsonAnswer.problem("{\"a\": \"x\"} trailing", List.of("a")).orElseThrow()).startsWith("it is not valid JSON");
+        assertThat(JsonAnswer.problem("{}", List.of("a", "b"))).hasValue("the field \"a\" is missing; the field \"b\" is missing");
     }
 }
