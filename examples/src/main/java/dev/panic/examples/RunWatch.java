@@ -283,9 +283,12 @@ final class RunWatch {
             } else if (event instanceof RunEvent.Measured m) {
                 for (Similarity sim : m.similarities()) {
                     if (sim.toPrevious().isPresent()) {
-                        console.line(label + String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d,"
-                                        + " %.3f to #%d (%s)", "", sim.toPrevious().getAsDouble(), sim.previous().orElseThrow(),
-                                sim.toOrigin().orElse(Double.NaN), sim.origin(), sim.embedderId()));
+                        int previous = sim.previous().orElseThrow();
+                        // The second output of a node compares with its first only: say that once.
+                        String toOrigin = previous == sim.origin() ? "" : String.format(Locale.ROOT, ", %.3f to #%d",
+                                sim.toOrigin().orElse(Double.NaN), sim.origin());
+                        console.line(label + String.format(Locale.ROOT, "%" + (width + 2) + "s similarity %.3f to #%d%s (%s)",
+                                "", sim.toPrevious().getAsDouble(), previous, toOrigin, sim.embedderId()));
                     }
                 }
             } else if (event instanceof RunEvent.EmbeddingFailed f) {

@@ -71,7 +71,9 @@ class PanicCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .containsPattern("similarity 0\\.\\d{3} to #0, 0\\.\\d{3} to #0 \\(minilm\\)")
+                .containsPattern("similarity 0\\.\\d{3} to #0 \\(minilm\\)")
+                .containsPattern("similarity 0\\.\\d{3} to #1, 0\\.\\d{3} to #0 \\(minilm\\)")
+                .doesNotContainPattern("to #0, 0\\.\\d{3} to #0 ")
                 .contains("completed after 40 predictions")
                 .containsPattern("observed: outputs \\d+ to \\d+ of model sim:drifter drift away from output 0.*\\(drift\\)");
     }
